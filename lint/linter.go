@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/pack"
 	"github.com/policylint/policylint/rules"
@@ -31,8 +31,10 @@ type Config struct {
 	// Request holds the parameters sent with every policy file (from command-line flags). A
 	// request file carries its own and ignores these, except Operation when set.
 	Request Request
-	// ReadFile reads a policy named by a request file's "Policy": "file://..."; nil reads the file
-	// system, up to MaxInputBytes.
+	// ReadFile reads a policy named by a request file's "Policy": "file://...". It must refuse
+	// what the request cannot be trusted to name: a path outside the repository, a device or
+	// FIFO, a file over MaxInputBytes. nil reads through a confined root at the repository of the
+	// working folder (internal/fsroot).
 	ReadFile func(path string) ([]byte, error)
 	// Now is the time tokens and assertions are judged against; zero means the current time.
 	Now time.Time
@@ -94,7 +96,11 @@ func New(cfg Config) (*Linter, error) {
 		return nil, fmt.Errorf("unknown operation %q: want %s", cfg.Request.Operation, strings.Join(operationFlagNames(), ", "))
 	}
 	if cfg.ReadFile == nil {
-		cfg.ReadFile = ReadFile
+		fsys, err := fsroot.New(".")
+		if err != nil {
+			return nil, err
+		}
+		cfg.ReadFile = func(path string) ([]byte, error) { return fsys.ReadFile(path, MaxInputBytes) }
 	}
 	l := &Linter{cfg: cfg, ignored: make([]atomic.Int64, len(cfg.Ignores))}
 	disabled := map[string]bool{}
@@ -111,24 +117,6 @@ func New(cfg Config) (*Linter, error) {
 	}
 	l.engine = engine
 	return l, nil
-}
-
-// ReadFile reads a regular file of at most MaxInputBytes. A FIFO or device would block or never
-// end, and a larger file is not a policy or request: both are errors.
-func ReadFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, errors.New("not a regular file; use - to read standard input")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ReadLimited(f)
 }
 
 // ReadLimited reads r whole, failing past MaxInputBytes rather than reading without end.

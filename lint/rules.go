@@ -264,6 +264,17 @@ var Rules = []*Rule{
 		Source: "https://github.com/policylint/policylint#configuration",
 	},
 	{
+		Code: "PL1020", Slug: "symlink-outside", Severity: Info, scope: configScope,
+		Title: "a symbolic link in a linted folder leads outside the repository, and is not followed",
+		Rationale: "policylint lints what a pull request brings, and a pull request can add a link named policy.json that " +
+			"leads to a CI token, a credentials file or /proc/self/environ. A directory walk never follows a link out " +
+			"of the repository (or to nothing): it reports the link instead, so that a policy it was meant to reach is " +
+			"not skipped silently. Name the target on the command line to lint it.",
+		Bad:    "policies/tenant.json -> /home/runner/.aws/credentials\n",
+		Good:   "policies/tenant.json -> ../shared/tenant.json (inside the repository)\n",
+		Source: "https://github.com/policylint/policylint/blob/main/SECURITY.md",
+	},
+	{
 		Code: "PL2001", Slug: "policy-length", Severity: Error, check: checkPolicyLength,
 		Title: "the policy and policy ARNs exceed 2,048 characters",
 		Rationale: "STS limits the plaintext of the inline session policy and the managed policy ARNs, combined, " +

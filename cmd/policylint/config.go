@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,21 +10,24 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/policylint/policylint/internal/config"
+	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/lint"
 )
 
 // loadConfig reads the configuration file named by --config, or the .policylint.yaml found from
 // the working folder upward, and folds it into cfg; flags given on the command line win. It
 // returns nil when there is no file.
-func loadConfig(path string, fl *pflag.FlagSet, cfg *lint.Config) (*config.File, error) {
+func loadConfig(fsys *fsroot.FS, path string, fl *pflag.FlagSet, cfg *lint.Config) (*config.File, error) {
 	if path == "" {
-		found, err := config.Find(".")
+		found, err := config.Find(".", fsys.Dir(), fsys.Stat)
 		if err != nil || found == "" {
 			return nil, err
 		}
 		path = displayPath(found)
+	} else if err := fsys.Allow(path); err != nil {
+		return nil, fmt.Errorf("--config: %w", pathError(path, err))
 	}
-	f, err := config.Load(path, func(name string) bool { return lint.RuleByName(name) != nil })
+	f, err := config.Load(path, fsys.ReadFile, func(name string) bool { return lint.RuleByName(name) != nil })
 	if err != nil {
 		return nil, err
 	}
@@ -56,15 +60,17 @@ func loadConfig(path string, fl *pflag.FlagSet, cfg *lint.Config) (*config.File,
 		}
 	}
 	for i, d := range f.RulesDirs {
-		if !filepath.IsAbs(d) {
-			f.RulesDirs[i] = filepath.Join(base, d)
+		full := filepath.Join(base, d.Path)
+		if !fsys.Inside(full) {
+			return nil, &config.Error{Path: path, Line: d.Line, Column: d.Column, Msg: fmt.Sprintf("rules-dirs entry %q leads outside the repository: custom rules must be in it", d.Path)}
 		}
+		f.RulesDirs[i].Path = full
 	}
 	return f, nil
 }
 
 // unusedIgnores reports, as findings of the configuration file, the ignores that silenced nothing.
-func unusedIgnores(f *config.File, l *lint.Linter, cfg lint.Config) *lint.Result {
+func unusedIgnores(fsys *fsroot.FS, f *config.File, l *lint.Linter, cfg lint.Config) *lint.Result {
 	unused := l.UnusedIgnores()
 	if f == nil || len(unused) == 0 {
 		return nil
@@ -79,7 +85,7 @@ func unusedIgnores(f *config.File, l *lint.Linter, cfg lint.Config) *lint.Result
 	if s, ok := cfg.Severity[rule.Code]; ok {
 		sev = s
 	}
-	src, _ := os.ReadFile(f.Path)
+	src, _ := fsys.ReadFile(f.Path, config.MaxBytes)
 	r := &lint.Result{Path: displayPath(f.Path)}
 	for _, i := range unused {
 		ig := f.Ignores[i]

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -19,8 +20,14 @@ func TestCustomRules_FindingsHavePositions(t *testing.T) {
 }
 
 func TestCustomRules_FromConfig(t *testing.T) {
-	abs := absPath(t, customRules+"rules")
-	dir := writeFiles(t, map[string]string{".policylint.yaml": "rules-dirs: [" + abs + "]\n", "p.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::d/*"}]}`})
+	rule, err := os.ReadFile(customRules + "rules/tenant.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeFiles(t, map[string]string{
+		".git/HEAD": "", ".policylint.yaml": "rules-dirs: [guardrails]\n", "guardrails/tenant.rego": string(rule),
+		"p.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::d/*"}]}`,
+	})
 	t.Chdir(dir)
 	if r := runWith(t, "", "lint", "p.json"); r.code != exitFindings || !strings.Contains(r.stdout, "[PL9000 custom/tenant/deny]") {
 		t.Errorf("rules-dirs from the configuration not used: exit %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -14,9 +14,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// TestGolden_Rules lints every testdata/rules/<slug>/*.json with the flags in the .args file
-// beside it, if any. A good*.json must be clean; any other file must be reported by the rule its
-// folder names, and its whole text output must equal the .golden file beside it.
+// TestGolden_Rules lints every testdata/rules/<slug>/*.json, and every bad* folder there (a directory
+// walk), with the flags in the .args file beside it, if any. A good*.json must be clean; any
+// other input must be reported by the rule its folder names, and its whole text output must equal
+// the .golden file beside it.
 func TestGolden_Rules(t *testing.T) {
 	dirs, err := filepath.Glob("../../testdata/rules/*")
 	if err != nil || len(dirs) == 0 {
@@ -31,6 +32,12 @@ func TestGolden_Rules(t *testing.T) {
 		}
 		seen[slug] = true
 		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		folders, _ := filepath.Glob(filepath.Join(dir, "bad*"))
+		for _, f := range folders {
+			if info, err := os.Lstat(f); err == nil && info.IsDir() {
+				files = append(files, f)
+			}
+		}
 		for _, file := range files {
 			name := filepath.Base(file)
 			t.Run(slug+"/"+name, func(t *testing.T) {

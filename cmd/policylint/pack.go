@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/lint"
 	"github.com/policylint/policylint/pack"
 )
@@ -72,13 +73,19 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: --format: unknown format %q: want text or json\n", *f.format)
 		return exitUsage
 	}
-	model, err := loadModel(*f.model)
+	fsys, err := openFS()
+	if err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
+	}
+	defer fsys.Close()
+	model, err := loadModel(fsys, *f.model)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
 	if *f.calibrate != "" {
-		return calibrate(*f.calibrate, *f.fitOut, model, *f.format, stdout, stderr)
+		return calibrate(fsys, *f.calibrate, *f.fitOut, model, *f.format, stdout, stderr)
 	}
 	if *f.fitOut != "" {
 		fmt.Fprint(stderr, "policylint: --fit needs --calibrate CLOUDTRAIL.json\n")
@@ -102,14 +109,15 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
-	linter, err := lint.New(lint.Config{Request: req, Model: model})
+	linter, err := lint.New(lint.Config{Request: req, Model: model, ReadFile: func(path string) ([]byte, error) { return readConfined(fsys, path) }})
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
 
 	code := exitOK
-	files, errs := expand(fl.Args())
+	inputs, errs := expand(fsys, fl.Args())
+	files := inputs.files
 	var stdinData []byte
 	var stdinErr error
 	for _, file := range files {
@@ -123,7 +131,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var out []estimate
 	for _, file := range files {
-		src, err := readInput(file, stdinData, stdinErr)
+		src, err := readInput(fsys, file, stdinData, stdinErr)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -191,21 +199,6 @@ func modelVersion(m *pack.Model) string {
 	return m.Version
 }
 
-// readInput reads a PATH argument: a file, or standard input already read.
-func readInput(file string, stdinData []byte, stdinErr error) ([]byte, error) {
-	if file == "-" {
-		if stdinErr != nil {
-			return nil, fmt.Errorf("%s: %v", stdinName, stdinErr)
-		}
-		return stdinData, nil
-	}
-	b, err := lint.ReadFile(file)
-	if err != nil {
-		return nil, pathError(file, err)
-	}
-	return b, nil
-}
-
 // writeBreakdown writes one estimate for a reader.
 func writeBreakdown(w io.Writer, path string, e pack.Estimate) {
 	if len(e.Parts) == 0 {
@@ -243,8 +236,12 @@ func oneLineName(s string) string {
 
 // calibrate reports the model's error on a CloudTrail export, and with fitOut writes a refitted
 // model.
-func calibrate(file, fitOut string, model *pack.Model, format string, stdout, stderr io.Writer) int {
-	data, err := readInput(file, nil, nil)
+func calibrate(fsys *fsroot.FS, file, fitOut string, model *pack.Model, format string, stdout, stderr io.Writer) int {
+	if err := fsys.Allow(file); err != nil {
+		fmt.Fprintf(stderr, "policylint: --calibrate: %v\n", pathError(file, err))
+		return exitUsage
+	}
+	data, err := readInput(fsys, file, nil, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: --calibrate: %v\n", err)
 		return exitUsage

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -14,6 +11,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/policylint/policylint/internal/config"
+	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/lint"
 	"github.com/policylint/policylint/pack"
 	"github.com/policylint/policylint/report"
@@ -139,6 +138,10 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, lintUsage+fl.FlagUsages())
 		return exitOK
 	}
+	if !config.ValidPackedWarn(*packedWarn) {
+		fmt.Fprintf(stderr, "policylint: --packed-warn %g: want a percentage above 0 and at most 1,000\n", *packedWarn)
+		return exitUsage
+	}
 	threshold, err := lint.ParseSeverity(*failOn)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: --fail-on: %v\n", err)
@@ -163,7 +166,13 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
-	model, err := loadModel(*modelFile)
+	fsys, err := openFS()
+	if err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
+	}
+	defer fsys.Close()
+	model, err := loadModel(fsys, *modelFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
@@ -174,16 +183,27 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	cfg := lint.Config{Disable: *disable, Request: req, RS256Only: *rs256Only, PackedWarn: *packedWarn, Model: model, RuleTimeout: *ruleTimeout}
-	conf, err := loadConfig(*configFile, fl, &cfg)
+	cfg := lint.Config{
+		Disable: *disable, Request: req, RS256Only: *rs256Only, PackedWarn: *packedWarn, Model: model, RuleTimeout: *ruleTimeout,
+		ReadFile: func(path string) ([]byte, error) { return readConfined(fsys, path) },
+	}
+	conf, err := loadConfig(fsys, *configFile, fl, &cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
 	if conf != nil {
-		cfg.RulesDirs = append(cfg.RulesDirs, conf.RulesDirs...)
+		for _, d := range conf.RulesDirs {
+			cfg.RulesDirs = append(cfg.RulesDirs, d.Path)
+		}
 	}
-	cfg.RulesDirs = append(cfg.RulesDirs, *rulesDirs...)
+	for _, d := range *rulesDirs {
+		if err := fsys.Allow(d); err != nil {
+			fmt.Fprintf(stderr, "policylint: --rules: %v\n", pathError(d, err))
+			return exitUsage
+		}
+		cfg.RulesDirs = append(cfg.RulesDirs, d)
+	}
 	linter, err := lint.New(cfg)
 	if err != nil {
 		printError(stderr, "", err)
@@ -195,12 +215,12 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	code := exitOK
-	inputs, errs := expand(fl.Args())
+	inputs, errs := expand(fsys, fl.Args())
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		code = exitUsage
 	}
-	results, errs, internal := lintAll(linter, inputs, stdin)
+	results, errs, internal := lintAll(fsys, linter, inputs.files, stdin)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		code = exitUsage
@@ -209,7 +229,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", internal)
 		return exitInternal
 	}
-	if r := unusedIgnores(conf, linter, cfg); r != nil {
+	results = append(results, linkResults(inputs.links, cfg)...)
+	if r := unusedIgnores(fsys, conf, linter, cfg); r != nil {
 		results = append(results, r)
 	}
 	if err := out.Write(stdout, results); err != nil {
@@ -241,11 +262,14 @@ func parseTags(flag string, values []string) ([]lint.Tag, error) {
 }
 
 // loadModel reads a packed size model file; "" is the built-in model.
-func loadModel(path string) (*pack.Model, error) {
+func loadModel(fsys *fsroot.FS, path string) (*pack.Model, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := readInput(path, nil, nil)
+	if err := fsys.Allow(path); err != nil {
+		return nil, fmt.Errorf("--model: %w", pathError(path, err))
+	}
+	b, err := readInput(fsys, path, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("--model: %w", err)
 	}
@@ -258,56 +282,10 @@ func loadModel(path string) (*pack.Model, error) {
 
 var operationNames = []string{"assume-role", "assume-role-with-saml", "assume-role-with-web-identity", "get-federation-token"}
 
-// expand turns the PATH arguments into the files to lint: a directory yields its *.json files in
-// lexical order; "-" stays as it is.
-func expand(paths []string) (files []string, errs []error) {
-	for _, p := range paths {
-		if p == "-" {
-			files = append(files, p)
-			continue
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, pathError(p, err))
-			continue
-		}
-		if !info.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, pathError(path, err))
-				return nil
-			}
-			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.HasSuffix(d.Name(), ".json") {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, pathError(p, err))
-		}
-	}
-	return files, errs
-}
-
-// pathError words a file system error as "path: cause" without Go's operation prefix.
-func pathError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %v", path, err)
-}
-
 const stdinName = "<stdin>"
 
 // lintAll reads and lints the files on all cores and returns the results in input order.
-func lintAll(l *lint.Linter, files []string, stdin io.Reader) ([]*lint.Result, []error, error) {
+func lintAll(fsys *fsroot.FS, l *lint.Linter, files []string, stdin io.Reader) ([]*lint.Result, []error, error) {
 	results := make([][]*lint.Result, len(files))
 	errs := make([]error, len(files))
 	panics := make([]any, len(files))
@@ -330,7 +308,7 @@ func lintAll(l *lint.Linter, files []string, stdin io.Reader) ([]*lint.Result, [
 							panics[i] = r
 						}
 					}()
-					results[i], errs[i] = lintOne(l, files[i], stdinData, stdinErr)
+					results[i], errs[i] = lintOne(fsys, l, files[i], stdinData, stdinErr)
 				}()
 			}
 		})
@@ -356,8 +334,8 @@ func lintAll(l *lint.Linter, files []string, stdin io.Reader) ([]*lint.Result, [
 	return out, failed, nil
 }
 
-func lintOne(l *lint.Linter, file string, stdinData []byte, stdinErr error) ([]*lint.Result, error) {
-	src, err := readInput(file, stdinData, stdinErr)
+func lintOne(fsys *fsroot.FS, l *lint.Linter, file string, stdinData []byte, stdinErr error) ([]*lint.Result, error) {
+	src, err := readInput(fsys, file, stdinData, stdinErr)
 	if err != nil {
 		return nil, err
 	}

@@ -336,8 +336,9 @@ packed: {warn: 30}
 		"deny.json":           denyOnly,
 		"sub/charset.json":    `{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::x–y"}]}`,
 		"legacy/old/bad.json": badJSON,
+		".git/HEAD":           "",
 	})
-	t.Chdir(filepath.Join(dir, "sub")) // found from the working folder upward
+	t.Chdir(filepath.Join(dir, "sub")) // found from the working folder upward, up to the repository root
 	r := runWith(t, "", "lint", "../deny.json", "charset.json", "../legacy")
 	if r.code != exitFindings || !strings.Contains(r.stdout, "[PL6001 no-allow]") {
 		t.Fatalf("no-allow raised to error: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -388,14 +389,6 @@ func TestRun_ConfigErrors(t *testing.T) {
 	}
 }
 
-func absPath(t *testing.T, p string) string {
-	t.Helper()
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
-}
 
 func TestRun_GitHubFormatUnderActions(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"bad.json": badJSON})

@@ -4,10 +4,11 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,8 +19,8 @@ import (
 // Names of the configuration file, looked for in this order.
 var Names = []string{".policylint.yaml", ".policylint.yml"}
 
-// maxBytes bounds the configuration file: it is a page of YAML.
-const maxBytes = 1 << 20
+// MaxBytes bounds the configuration file: it is a page of YAML.
+const MaxBytes = 1 << 20
 
 // File is a parsed configuration file.
 type File struct {
@@ -32,7 +33,7 @@ type File struct {
 	// PackedWarn is packed.warn, or 0 when not set.
 	PackedWarn float64
 	// RulesDirs are custom Rego rule folders, relative to the file's folder.
-	RulesDirs []string
+	RulesDirs []Dir
 	// Operation is the default operation, or "".
 	Operation string
 }
@@ -44,6 +45,12 @@ type Rule struct {
 	Severity string
 	Line     int
 	Column   int
+}
+
+// Dir is a folder the file names, with the place it is named.
+type Dir struct {
+	Path         string
+	Line, Column int
 }
 
 // Ignore silences one rule's findings in the files a glob matches.
@@ -68,8 +75,10 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Column, e.Msg)
 }
 
-// Find looks for a configuration file in dir and its parents, and returns "" when there is none.
-func Find(dir string) (string, error) {
+// Find looks for a configuration file in dir and its parents up to top (the repository root),
+// and returns "" when there is none. stat describes a path; a read on a pull request's behalf
+// passes a confined one, so that a configuration file linked out of the repository is refused.
+func Find(dir, top string, stat func(string) (fs.FileInfo, error)) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
@@ -77,36 +86,26 @@ func Find(dir string) (string, error) {
 	for {
 		for _, n := range Names {
 			p := filepath.Join(dir, n)
-			if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			if info, err := stat(p); err == nil && !info.IsDir() {
 				return p, nil
 			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return "", err
+				return "", fmt.Errorf("%s: %w", p, err)
 			}
 		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
+		if parent == dir || dir == top {
 			return "", nil
 		}
 		dir = parent
 	}
 }
 
-// Load reads and checks a configuration file. known tells whether a rule name (slug or code)
-// exists.
-func Load(path string, known func(string) bool) (*File, error) {
-	info, err := os.Stat(path)
+// Load reads and checks a configuration file with read, which must refuse anything that is not
+// a regular file of at most MaxBytes. known tells whether a rule name (slug or code) exists.
+func Load(path string, read func(path string, max int64) ([]byte, error), known func(string) bool) (*File, error) {
+	src, err := read(path, MaxBytes)
 	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	if info.Size() > maxBytes {
-		return nil, fmt.Errorf("%s: larger than 1 MiB; a configuration file is a page of YAML", path)
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return Parse(path, src, known)
 }
@@ -115,11 +114,22 @@ func Load(path string, known func(string) bool) (*File, error) {
 func Parse(path string, src []byte, known func(string) bool) (*File, error) {
 	f := &File{Path: path}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return f, nil // an empty file configures nothing
+		}
 		return nil, yamlError(path, err)
 	}
+	var second yaml.Node
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, yamlError(path, err)
+		}
+		return nil, &Error{Path: path, Line: second.Line, Column: second.Column, Msg: "a second YAML document (after ---): the configuration is one document; merge them"}
+	}
 	if len(doc.Content) == 0 {
-		return f, nil // an empty file configures nothing
+		return f, nil
 	}
 	p := &parser{path: path, known: known}
 	root := doc.Content[0]
@@ -132,7 +142,7 @@ func Parse(path string, src []byte, known func(string) bool) (*File, error) {
 		case "packed":
 			return p.packed(val, f)
 		case "rules-dirs":
-			return p.stringList(val, "rules-dirs", &f.RulesDirs)
+			return p.dirs(val, f)
 		case "operation":
 			return p.scalar(val, "operation", &f.Operation)
 		}
@@ -183,16 +193,19 @@ func (p *parser) scalar(n *yaml.Node, what string, out *string) error {
 	return nil
 }
 
-func (p *parser) stringList(n *yaml.Node, what string, out *[]string) error {
+func (p *parser) dirs(n *yaml.Node, f *File) error {
 	if n.Kind != yaml.SequenceNode {
-		return p.errorf(n, "%s must be a list", what)
+		return p.errorf(n, "rules-dirs must be a list")
 	}
 	for _, e := range n.Content {
 		var s string
-		if err := p.scalar(e, what+" entries", &s); err != nil {
+		if err := p.scalar(e, "rules-dirs entries", &s); err != nil {
 			return err
 		}
-		*out = append(*out, s)
+		if filepath.IsAbs(s) {
+			return p.errorf(e, "rules-dirs entry %q is an absolute path: name a folder of the repository, relative to this file", s)
+		}
+		f.RulesDirs = append(f.RulesDirs, Dir{Path: s, Line: e.Line, Column: e.Column})
 	}
 	return nil
 }
@@ -277,13 +290,17 @@ func (p *parser) packed(n *yaml.Node, f *File) error {
 			return p.unknown(k, []string{"warn"})
 		}
 		w, err := strconv.ParseFloat(v.Value, 64)
-		if err != nil || v.Kind != yaml.ScalarNode || w <= 0 || w > 1000 {
-			return p.errorf(v, "packed.warn must be a percentage above 0; got %q", v.Value)
+		if err != nil || v.Kind != yaml.ScalarNode || !ValidPackedWarn(w) {
+			return p.errorf(v, "packed.warn must be a percentage above 0 and at most 1,000; got %q", v.Value)
 		}
 		f.PackedWarn = w
 		return nil
 	})
 }
+
+// ValidPackedWarn reports whether a packed-size warning threshold is a percentage above 0 and at
+// most 1,000 (so not NaN or infinite).
+func ValidPackedWarn(w float64) bool { return w > 0 && w <= 1000 }
 
 // yamlError gives a YAML syntax error the file's name; yaml.v3 reports "yaml: line N: ...".
 func yamlError(path string, err error) error {

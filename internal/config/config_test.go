@@ -41,7 +41,12 @@ func TestParse_Errors(t *testing.T) {
 		"ignore:\n  - {path: a, reason: x}\n":                     "c.yaml:2:5: an ignore needs a rule",
 		"ignore:\n  - {path: a, rule: other, reason: x}\n":        `c.yaml:2:21: unknown rule "other"`,
 		"ignore:\n  - {path: \"[\", rule: no-allow, reason: x}\n": `c.yaml:2:5: path "[" is not a valid glob`,
-		"packed: {warn: 0}\n":                                     `c.yaml:1:16: packed.warn must be a percentage above 0; got "0"`,
+		"packed: {warn: 0}\n":                                     `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got "0"`,
+		"packed: {warn: .nan}\n":                                  `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got ".nan"`,
+		"packed: {warn: -5}\n":                                    `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got "-5"`,
+		"packed: {warn: .inf}\n":                                  `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got ".inf"`,
+		"operation: assume-role\n---\noperation: x\n":              "c.yaml:2:1: a second YAML document",
+		"rules-dirs: [/etc]\n":                                    `c.yaml:1:14: rules-dirs entry "/etc" is an absolute path`,
 		"rules: {no-allow: {}, no-allow: {}}\n":                   `c.yaml:1:23: "no-allow" is given twice`,
 		"a: [\n":                                                  "c.yaml:",
 	} {
@@ -58,14 +63,18 @@ func TestFind_Upward(t *testing.T) {
 	if err := os.MkdirAll(deep, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := Find(deep); err != nil || got != "" {
+	if got, err := Find(deep, "", os.Stat); err != nil || got != "" {
 		t.Fatalf("no file: %q, %v", got, err)
 	}
 	want := filepath.Join(root, "a", ".policylint.yml")
 	if err := os.WriteFile(want, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := Find(deep); err != nil || got != want {
+	if got, err := Find(deep, "", os.Stat); err != nil || got != want {
 		t.Errorf("Find = %q, %v; want %q", got, err, want)
+	}
+	// The search stops at the repository root.
+	if got, err := Find(deep, deep, os.Stat); err != nil || got != "" {
+		t.Errorf("Find below the top = %q, %v; want none", got, err)
 	}
 }
