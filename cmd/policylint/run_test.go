@@ -389,7 +389,6 @@ func TestRun_ConfigErrors(t *testing.T) {
 	}
 }
 
-
 func TestRun_GitHubFormatUnderActions(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"bad.json": badJSON})
 	t.Chdir(dir)

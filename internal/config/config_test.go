@@ -45,7 +45,7 @@ func TestParse_Errors(t *testing.T) {
 		"packed: {warn: .nan}\n":                                  `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got ".nan"`,
 		"packed: {warn: -5}\n":                                    `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got "-5"`,
 		"packed: {warn: .inf}\n":                                  `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got ".inf"`,
-		"operation: assume-role\n---\noperation: x\n":              "c.yaml:2:1: a second YAML document",
+		"operation: assume-role\n---\noperation: x\n":             "c.yaml:2:1: a second YAML document",
 		"rules-dirs: [/etc]\n":                                    `c.yaml:1:14: rules-dirs entry "/etc" is an absolute path`,
 		"rules: {no-allow: {}, no-allow: {}}\n":                   `c.yaml:1:23: "no-allow" is given twice`,
 		"a: [\n":                                                  "c.yaml:",
