@@ -30,11 +30,9 @@ func checkInvalidEncoding(p *Pass) {
 	if p.Doc.BOM {
 		p.ReportSpan(0, 3, "file starts with a UTF-8 byte-order mark (U+FEFF), which STS rejects as a policy character: save the file without BOM")
 	}
-	c := p.capped("bytes that are not UTF-8")
 	for _, off := range p.Doc.InvalidUTF8 {
-		c.report(p.span(off, off+1), fmt.Sprintf("byte 0x%02X is not valid UTF-8: the file must be UTF-8 (convert it, for example with iconv -f latin1 -t utf-8)", p.Doc.Src[off]))
+		p.reportAt(p.span(off, off+1), fmt.Sprintf("byte 0x%02X is not valid UTF-8: the file must be UTF-8 (convert it, for example with iconv -f latin1 -t utf-8)", p.Doc.Src[off]))
 	}
-	c.flush()
 }
 
 // checkPolicyCharset reports each character of the raw text outside what STS accepts. A BOM and
@@ -44,7 +42,6 @@ func checkPolicyCharset(p *Pass) {
 	if p.Doc.BOM {
 		start = 3
 	}
-	c := p.capped("characters outside U+0020–U+00FF")
 	for i := start; i < len(src); {
 		if b := src[i]; b >= charsetLow && b < utf8.RuneSelf || b == '\n' || b == '\t' || b == '\r' {
 			i++
@@ -52,11 +49,10 @@ func checkPolicyCharset(p *Pass) {
 		}
 		r, size := utf8.DecodeRune(src[i:])
 		if !allowedRune(r) && !(r == utf8.RuneError && size == 1) {
-			c.report(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as %s if the value must hold it", describeRune(r), jsonEscape(r)))
+			p.reportAt(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as %s if the value must hold it", describeRune(r), jsonEscape(r)))
 		}
 		i += size
 	}
-	c.flush()
 }
 
 // jsonEscape writes r as a JSON \u escape (a surrogate pair above U+FFFF).
@@ -74,12 +70,10 @@ func jsonEscape(r rune) string {
 // document IAM rejecting it, so the finding is advice: it shows what the policy really holds,
 // which matters for an escape written by accident, such as \u0000.
 func checkPolicyCharsetEscape(p *Pass) {
-	c := p.capped("escapes that decode outside U+0020–U+00FF")
 	for _, e := range p.Doc.Escapes {
 		if allowedRune(e.Rune) {
 			continue
 		}
-		c.report(p.span(e.Start, e.End), fmt.Sprintf("escape %s decodes to %s, outside U+0020–U+00FF: STS's character check passes the escaped text, but IAM evaluates the decoded character; write it only if the value really holds it", p.Doc.Src[e.Start:e.End], describeRune(e.Rune)))
+		p.reportAt(p.span(e.Start, e.End), fmt.Sprintf("escape %s decodes to %s, outside U+0020–U+00FF: STS's character check passes the escaped text, but IAM evaluates the decoded character; write it only if the value really holds it", p.Doc.Src[e.Start:e.End], describeRune(e.Rune)))
 	}
-	c.flush()
 }

@@ -52,7 +52,7 @@ func TestCharset_Cap(t *testing.T) {
 	if len(ds) != maxPerRule+1 {
 		t.Fatalf("%d findings, want %d", len(ds), maxPerRule+1)
 	}
-	if last := ds[len(ds)-1]; !strings.Contains(last.Message, "5 more characters") {
+	if last := ds[len(ds)-1]; !strings.Contains(last.Message, "5 more policy-charset findings") {
 		t.Errorf("last finding %q does not count the rest", last.Message)
 	}
 }

@@ -92,6 +92,9 @@ type Result struct {
 	// Secrets are the ranges of Doc that hold a token or an assertion: a writer that quotes the
 	// source must mask them.
 	Secrets []Range `json:"-"`
+	// Prints are the lines custom rules' print() calls wrote for this file ("rule.rego:7: ..."),
+	// which go to standard error, never into the findings.
+	Prints []string `json:"-"`
 }
 
 // Max returns the highest severity among the diagnostics, and false when there are none.

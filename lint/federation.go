@@ -265,12 +265,6 @@ func checkSAMLDuration(p *Pass) {
 	}
 }
 
-// reportAtSeverity records a finding less severe than its rule's default.
-func (p *Pass) reportAtSeverity(sev Severity, pl place, msg string, related ...pendingRelated) {
-	p.reportAt(pl, msg, related...)
-	p.diags[len(p.diags)-1].diag.Severity = sev
-}
-
 // within says which parameter a decoder's message is about, unless it says so itself.
 func within(msg, param string) string {
 	if strings.HasPrefix(msg, "web identity token") || strings.HasPrefix(msg, param) {

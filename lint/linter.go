@@ -11,11 +11,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/sandbox"
 	"github.com/policylint/policylint/pack"
-	"github.com/policylint/policylint/rules"
 )
 
 // MaxInputBytes is the largest file policylint reads. A session policy is at most 2,048
@@ -45,14 +46,13 @@ type Config struct {
 	PackedWarn float64
 	// Model is the packed size model; nil means pack.DefaultModel.
 	Model *pack.Model
-	// Severity re-grades rules, by code.
+	// Severity re-grades rules, by slug.
 	Severity map[string]Severity
 	// Ignores silence rules in some files.
 	Ignores []Ignore
-	// RulesDirs are folders of custom Rego rules (the conftest convention: deny, violation, warn).
-	RulesDirs []string
-	// RuleTimeout bounds the Rego rules' evaluation of one document; 0 means rules.DefaultTimeout.
-	RuleTimeout time.Duration
+	// Custom are the user's Rego rules, loaded in rule workers (sandbox.Start); nil for none.
+	// The Linter does not close them.
+	Custom *sandbox.Rules
 }
 
 // Ignore silences one rule in the files a glob matches.
@@ -61,8 +61,8 @@ type Ignore struct {
 	Glob string
 	// Base is the folder the glob is relative to.
 	Base string
-	// Code is the rule's code.
-	Code string
+	// Rule is the rule's slug.
+	Rule string
 }
 
 func (c *Config) model() pack.Model {
@@ -78,17 +78,26 @@ type Linter struct {
 	cfg   Config
 	// ignored counts the findings each of cfg.Ignores silenced.
 	ignored []atomic.Int64
-	engine  *rules.Engine
+	// custom are the enabled custom rules, and allCustom all that were loaded.
+	custom, allCustom []*Rule
 }
 
-// New returns a Linter for cfg, or an error naming a rule in cfg.Disable that does not exist or a
-// request flag that is not valid.
+// New returns a Linter for cfg, or an error naming a rule in cfg.Disable that does not exist or
+// cannot be disabled (rule-error and rule-timeout, when custom rules are loaded: a broken or
+// runaway guardrail must not pass silently), or a request flag that is not valid.
 func New(cfg Config) (*Linter, error) {
+	l := &Linter{cfg: cfg, ignored: make([]atomic.Int64, len(cfg.Ignores))}
+	if cfg.Custom != nil {
+		l.allCustom = customRules(cfg.Custom.Loaded)
+	}
 	off := make(map[*Rule]bool)
 	for _, name := range cfg.Disable {
-		r := RuleByName(name)
-		if r == nil {
+		r := l.RuleByName(name)
+		switch {
+		case r == nil:
 			return nil, fmt.Errorf("unknown rule %q: `policylint rules` lists them", name)
+		case cfg.Custom != nil && (r.Slug == "rule-error" || r.Slug == "rule-timeout"):
+			return nil, fmt.Errorf("rule %s cannot be disabled: a custom rule that fails or runs away must not pass silently; fix or remove the rule, or lower the severity of %s in .policylint.yaml", r.Slug, r.Slug)
 		}
 		off[r] = true
 	}
@@ -100,23 +109,38 @@ func New(cfg Config) (*Linter, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg.ReadFile = func(path string) ([]byte, error) { return fsys.ReadFile(path, MaxInputBytes) }
+		l.cfg.ReadFile = func(path string) ([]byte, error) { return fsys.ReadFile(path, MaxInputBytes) }
 	}
-	l := &Linter{cfg: cfg, ignored: make([]atomic.Int64, len(cfg.Ignores))}
-	disabled := map[string]bool{}
 	for _, r := range Rules {
 		if !off[r] {
 			l.rules = append(l.rules, r)
-		} else {
-			disabled[r.Slug] = true
 		}
 	}
-	engine, err := rules.New(rules.Options{Dirs: cfg.RulesDirs, Timeout: cfg.RuleTimeout, Disabled: disabled})
-	if err != nil {
-		return nil, err
+	for _, r := range l.allCustom {
+		if !off[r] {
+			l.custom = append(l.custom, r)
+		}
 	}
-	l.engine = engine
 	return l, nil
+}
+
+// RuleByName finds a rule, built-in or custom, by code or slug, ignoring case, or returns nil.
+// A custom rule without a code of its own shares PL9000 with the others: it is found by slug.
+func (l *Linter) RuleByName(name string) *Rule {
+	if r := RuleByName(name); r != nil {
+		return r
+	}
+	for _, r := range l.allCustom {
+		if strings.EqualFold(r.Slug, name) || r.Code != customCode && strings.EqualFold(r.Code, name) {
+			return r
+		}
+	}
+	return nil
+}
+
+// AllRules returns the built-in rules and the custom ones, enabled or not.
+func (l *Linter) AllRules() []*Rule {
+	return append(slices.Clone(Rules), l.allCustom...)
 }
 
 // ReadLimited reads r whole, failing past MaxInputBytes rather than reading without end.
@@ -141,8 +165,7 @@ func (l *Linter) Lint(path string, src []byte) []*Result {
 		p := &Pass{Doc: pr.req.doc, req: pr.req, cfg: &l.cfg}
 		for _, r := range l.rules {
 			if r.scope == documentScope {
-				p.rule = r
-				r.check(p)
+				p.runRule(r)
 			}
 		}
 		for _, d := range p.diags {
@@ -165,11 +188,11 @@ func (l *Linter) configure(r *Result) {
 	abs, _ := filepath.Abs(r.Path)
 	kept := r.Diagnostics[:0]
 	for _, d := range r.Diagnostics {
-		if i := l.ignoreFor(abs, d.Code); i >= 0 {
+		if i := l.ignoreFor(abs, d.Rule); i >= 0 {
 			l.ignored[i].Add(1)
 			continue
 		}
-		if sev, ok := l.cfg.Severity[d.Code]; ok {
+		if sev, ok := l.cfg.Severity[d.Rule]; ok {
 			d.Severity = sev
 		}
 		kept = append(kept, d)
@@ -177,10 +200,11 @@ func (l *Linter) configure(r *Result) {
 	r.Diagnostics = kept
 }
 
-// ignoreFor returns the index of the first ignore that silences code in the file, or -1.
-func (l *Linter) ignoreFor(abs, code string) int {
+// ignoreFor returns the index of the first ignore that silences a rule (by slug) in the file, or
+// -1.
+func (l *Linter) ignoreFor(abs, slug string) int {
 	for i, ig := range l.cfg.Ignores {
-		if ig.Code != code {
+		if ig.Rule != slug {
 			continue
 		}
 		rel, err := filepath.Rel(ig.Base, abs)
@@ -306,7 +330,7 @@ func syntaxError(err error) *jsonpos.SyntaxError {
 // run checks a policy document (nil when the request has none) and its request.
 func (l *Linter) run(pr prepared) {
 	doc, req := pr.policy, pr.req
-	p := &Pass{Doc: doc, SyntaxError: pr.policyErr, req: req, cfg: &l.cfg, in: pr.in, engine: l.engine, path: pr.a.byDoc[pr.a.order[0]].Path}
+	p := &Pass{Doc: doc, SyntaxError: pr.policyErr, req: req, cfg: &l.cfg, in: pr.in, path: pr.a.byDoc[pr.a.order[0]].Path}
 	if e, ok := pr.a.embeds[doc]; ok {
 		p.host = &e
 	}
@@ -314,12 +338,12 @@ func (l *Linter) run(pr prepared) {
 		if r.check == nil || doc == nil && (r.scope == policyScope || r.scope == documentScope) {
 			continue
 		}
-		p.rule = r
-		r.check(p)
+		p.runRule(r)
 	}
-	if doc != nil {
-		p.reportUserFindings()
+	if doc != nil && len(l.custom) > 0 {
+		p.checkCustom(l.custom)
 	}
+	pr.a.byDoc[pr.a.order[0]].Prints = p.prints
 	primary := doc
 	if primary == nil {
 		primary = req.doc
@@ -343,12 +367,16 @@ type Pass struct {
 	in      string // JSON Pointer of the request parameter holding Doc, for an embedded policy
 	rule    *Rule
 	diags   []pending
-	grammar *[]problem       // the schema validation, done once
-	value   any              // the policy converted to Go values, once (policyValue)
-	rego    *[]rules.Finding // the Rego rules' findings, evaluated once
-	engine  *rules.Engine
-	path    string     // the file as the user named it, for Rego's input.path
+	grammar *[]problem // the schema validation, done once
+	value   any        // the policy converted to Go values, once (policyValue)
+	path    string     // the file as the user named it, for the custom rules' context
 	host    *embedding // the request file holding Doc, for an embedded policy
+	match   *matcher   // wildcard matching, with one budget for the document
+	prints  []string   // what custom rules' print() wrote
+	// n counts the running rule's findings, and over is where the first one past maxPerRule
+	// would have been.
+	n    int
+	over place
 }
 
 // place is where a value was written: a byte range of a document, or the command line (doc nil).
@@ -372,8 +400,23 @@ type pendingRelated struct {
 	message string
 }
 
+// full counts a finding past the running rule's cap, and reports whether it is one, before a
+// check's place is resolved to a pointer: a hostile file may hold millions.
+func (p *Pass) full(pl place) bool {
+	if p.n < maxPerRule {
+		return false
+	}
+	if p.n++; p.n == maxPerRule+1 {
+		p.over = pl
+	}
+	return true
+}
+
 // Report records a finding about the value at pointer of the policy document.
 func (p *Pass) Report(pointer, msg string) {
+	if p.full(place{p.Doc, 0, 0}) {
+		return
+	}
 	start, end := 0, len(p.Doc.Src)
 	if v, ok := p.Doc.Lookup(pointer); ok {
 		start, end = v.Start, v.End
@@ -384,12 +427,24 @@ func (p *Pass) Report(pointer, msg string) {
 // ReportSpan records a finding about the bytes [start, end) of the policy document; its pointer
 // is that of the innermost value holding start.
 func (p *Pass) ReportSpan(start, end int, msg string, related ...pendingRelated) {
+	if p.full(place{p.Doc, start, end}) {
+		return
+	}
 	ptr, _, _ := p.Doc.Enclosing(start)
 	p.add(place{p.Doc, start, end}, ptr, p.in, msg, related)
 }
 
 // reportAt records a finding about a request parameter written at pl.
 func (p *Pass) reportAt(pl place, msg string, related ...pendingRelated) {
+	p.reportAtSeverity(p.rule.Severity, pl, msg, related...)
+}
+
+// reportAtSeverity records a finding about a request parameter at another severity than its
+// rule's default.
+func (p *Pass) reportAtSeverity(sev Severity, pl place, msg string, related ...pendingRelated) {
+	if p.full(pl) {
+		return
+	}
 	ptr := ""
 	if pl.doc != nil {
 		ptr, _, _ = pl.doc.Enclosing(pl.start)
@@ -398,7 +453,7 @@ func (p *Pass) reportAt(pl place, msg string, related ...pendingRelated) {
 	if pl.doc == p.Doc {
 		in = p.in
 	}
-	p.add(pl, ptr, in, msg, related)
+	p.addSeverity(sev, pl, ptr, in, msg, related)
 }
 
 // relatedAt describes another place that explains a finding.
@@ -416,10 +471,51 @@ func (p *Pass) related(start, end int, msg string) pendingRelated {
 }
 
 func (p *Pass) add(pl place, pointer, in, msg string, related []pendingRelated) {
+	p.addSeverity(p.rule.Severity, pl, pointer, in, msg, related)
+}
+
+// addSeverity records a finding of the running rule, up to maxPerRule of them; past that it
+// only counts them, for flushCap. Every finding goes through here, so that no check can flood
+// the output: a hostile file costs at most maxPerRule findings of maxMessage bytes per rule.
+func (p *Pass) addSeverity(sev Severity, pl place, pointer, in, msg string, related []pendingRelated) {
+	if p.n++; p.n > maxPerRule {
+		if p.n == maxPerRule+1 {
+			p.over = pl
+		}
+		return
+	}
+	if len(related) > maxPerRule {
+		related = related[:maxPerRule]
+	}
 	p.diags = append(p.diags, pending{
 		at: pl, pointer: pointer, in: in, related: related,
-		diag: Diagnostic{Code: p.rule.Code, Rule: p.rule.Slug, Severity: p.rule.Severity, Message: msg},
+		diag: Diagnostic{Code: p.rule.Code, Rule: p.rule.Slug, Severity: sev, Message: cutMessage(msg)},
 	})
+}
+
+// runRule runs one rule's check, then reports how many of its findings were left out.
+func (p *Pass) runRule(r *Rule) {
+	p.rule = r
+	r.check(p)
+	p.flushCap()
+}
+
+// flushCap reports how many findings of the running rule went past maxPerRule, and starts the
+// count again.
+func (p *Pass) flushCap() {
+	if p.n > maxPerRule {
+		n, at := p.n-maxPerRule, p.over
+		p.n = 0
+		ptr, in := "", ""
+		if at.doc != nil {
+			ptr, _, _ = at.doc.Enclosing(at.start)
+		}
+		if at.doc == p.Doc {
+			in = p.in
+		}
+		p.addSeverity(p.rule.Severity, at, ptr, in, fmt.Sprintf("%s more %s findings in this file are not reported one by one", thousands(n), p.rule.Slug), nil)
+	}
+	p.n = 0
 }
 
 // maxPerRule caps the findings of one rule in one file; past it, one more finding counts the
@@ -427,32 +523,20 @@ func (p *Pass) add(pl place, pointer, in, msg string, related []pendingRelated) 
 // millions of duplicate keys.
 const maxPerRule = 20
 
-// capped reports findings of one kind up to maxPerRule, then counts them.
-type capped struct {
-	p    *Pass
-	what string
-	n    int
-	at   place // the first finding not reported one by one
-}
+// maxMessage bounds a message in bytes: messages quote user data (quoteShort cuts each quote),
+// and this is the backstop for a check that quotes more than one.
+const maxMessage = 1000
 
-// capped starts counting findings of a kind, named in the plural for the closing count.
-func (p *Pass) capped(what string) *capped { return &capped{p: p, what: what} }
-
-func (c *capped) report(at place, msg string, related ...pendingRelated) {
-	c.n++
-	switch {
-	case c.n <= maxPerRule:
-		c.p.reportAt(at, msg, related...)
-	case c.n == maxPerRule+1:
-		c.at = at
+// cutMessage cuts a message to maxMessage bytes on a character boundary.
+func cutMessage(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
 	}
-}
-
-// flush reports how many findings were left out, if any.
-func (c *capped) flush() {
-	if c.n > maxPerRule {
-		c.p.reportAt(c.at, fmt.Sprintf("%d more %s follow; they are not reported one by one", c.n-maxPerRule, c.what))
+	n := maxMessage
+	for n > 0 && !utf8.RuneStart(msg[n]) {
+		n--
 	}
+	return msg[:n] + "…"
 }
 
 // span is a place in the policy document.

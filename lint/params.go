@@ -303,13 +303,11 @@ func (p *Pass) reportProblems() {
 	p.reportSlug(p.paramProblems())
 }
 
-// reportSlug reports the problems of the running rule, capped.
+// reportSlug reports the problems of the running rule.
 func (p *Pass) reportSlug(problems []problem) {
-	c := p.capped(p.rule.Slug + " findings")
 	for _, pr := range problems {
 		if pr.slug == p.rule.Slug {
-			c.report(pr.at, pr.msg)
+			p.reportAt(pr.at, pr.msg)
 		}
 	}
-	c.flush()
 }

@@ -34,22 +34,20 @@ func isElementName(key string) bool {
 // tools, silently keep the last; what IAM does is not documented, so the policy cannot be read
 // with confidence.
 func checkDuplicateKey(p *Pass) {
-	c := p.capped("duplicate keys")
 	for _, d := range p.Doc.Duplicates {
-		c.report(p.span(d.SecondStart, d.SecondEnd), fmt.Sprintf("key %q is given twice in this object; parsers disagree on which value wins: keep one", d.Key),
+		p.reportAt(p.span(d.SecondStart, d.SecondEnd), fmt.Sprintf("key %q is given twice in this object; parsers disagree on which value wins: keep one", d.Key),
 			p.related(d.FirstStart, d.FirstEnd, "first given here"))
 	}
 	if p.Doc.Root != nil && p.Doc.Root.Kind == jsonpos.Object {
-		p.caseDuplicates(p.Doc.Root, c)
+		p.caseDuplicates(p.Doc.Root)
 		for _, s := range p.statements() {
-			p.caseDuplicates(s.v, c)
+			p.caseDuplicates(s.v)
 		}
 	}
-	c.flush()
 }
 
 // caseDuplicates reports element names in obj that equal an earlier key but for case.
-func (p *Pass) caseDuplicates(obj *jsonpos.Value, c *capped) {
+func (p *Pass) caseDuplicates(obj *jsonpos.Value) {
 	first := map[string]jsonpos.Member{} // lower-cased element name → its first member
 	for _, m := range obj.Members {
 		if !isElementName(m.Key) {
@@ -62,7 +60,7 @@ func (p *Pass) caseDuplicates(obj *jsonpos.Value, c *capped) {
 			continue
 		}
 		if f.Key != m.Key {
-			c.report(p.span(m.KeyStart, m.KeyEnd), fmt.Sprintf("key %q repeats element %q in another case; IAM element names are one element whatever their case: keep one", m.Key, f.Key),
+			p.reportAt(p.span(m.KeyStart, m.KeyEnd), fmt.Sprintf("key %q repeats element %q in another case; IAM element names are one element whatever their case: keep one", m.Key, f.Key),
 				p.related(f.KeyStart, f.KeyEnd, "first given here"))
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+
+	"github.com/policylint/policylint/internal/ruleproto"
 )
 
 // Rule is one check with its documentation. Codes are PL and four digits, the first digit the
@@ -29,6 +31,8 @@ type Rule struct {
 
 	scope ruleScope
 	check func(*Pass)
+	// custom is what a custom rule's METADATA says of it; nil for a built-in rule.
+	custom *ruleproto.Rule
 }
 
 // ruleScope says what a rule looks at.
@@ -41,12 +45,30 @@ const (
 	documentScope
 	// requestScope rules check the parameters around the policy, once per request.
 	requestScope
-	// configScope rules are about policylint's own configuration; the CLI reports them.
+	// configScope rules are about policylint's own configuration, and its custom rules; the CLI
+	// reports them.
 	configScope
+	// customScope rules are custom Rego rules, evaluated on each policy document.
+	customScope
 )
 
-// IsConfig reports whether the rule is about policylint's configuration rather than a document.
-func (r *Rule) IsConfig() bool { return r.scope == configScope }
+// customCode is the code of a custom rule whose METADATA gives none.
+const customCode = "PL9000"
+
+// IsCustom reports whether the rule is a custom Rego rule.
+func (r *Rule) IsCustom() bool { return r.custom != nil }
+
+// DefinedAt returns the file and line of a custom rule's definition, or "" for a built-in rule.
+func (r *Rule) DefinedAt() string {
+	if r.custom == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", r.custom.File, r.custom.Row)
+}
+
+// IsConfig reports whether the rule is about policylint's configuration or its custom rules
+// rather than a document: it has no document example to lint.
+func (r *Rule) IsConfig() bool { return r.scope == configScope || r.scope == customScope }
 
 const (
 	srcAssumeRole  = "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"
@@ -717,71 +739,45 @@ var Rules = []*Rule{
 `,
 		Good: goodPolicy, Source: srcSession,
 	},
-	{
-		Code: "PL6002", Slug: "passrole-star", Severity: Warning, check: checkRego, AccessAnalyzer: "Pass role with star in resource",
-		Title: "iam:PassRole, directly or by wildcard, on Resource \"*\"",
-		Rationale: "A session that may pass any role to any service can hand a service a role more powerful than its own: " +
-			"the classic privilege escalation. Name the roles the session may pass in Resource, and limit the services " +
-			"with the iam:PassedToService condition key. Written in Rego (rules/passrole-star).",
-		Bad:  statementPolicy(`{"Effect": "Allow", "Action": ["ec2:RunInstances", "iam:Pass*"], "Resource": "*"}`),
-		Good: goodPolicy, Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
-	},
-	{
-		Code: "PL6003", Slug: "allow-notaction", Severity: Warning, check: checkRego,
-		Title: "Allow with NotAction",
-		Rationale: "Allow with NotAction grants every action except those listed, including actions AWS adds later. In a " +
-			"session policy that is rarely meant: list the actions the session needs. Written in Rego (rules/allow-notaction).",
-		Bad:  statementPolicy(`{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}`),
-		Good: goodPolicy, Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html",
-	},
-	{
-		Code: "PL6004", Slug: "allow-notresource", Severity: Warning, check: checkRego,
-		Title: "Allow with NotResource",
-		Rationale: "Allow with NotResource grants the actions on every resource except those listed, including resources " +
-			"created later. Name the resources instead. Written in Rego (rules/allow-notresource).",
-		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secrets/*"}`),
-		Good: goodPolicy, Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html",
-	},
-	{
-		Code: "PL6005", Slug: "full-admin", Severity: Warning, check: checkRego,
-		Title: "Action \"*\" on Resource \"*\" without a condition",
-		Rationale: "A session policy exists to narrow a role's permissions; one that allows everything narrows nothing, and " +
-			"the session keeps all of the role's permissions. Written in Rego (rules/full-admin).",
-		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "*", "Resource": "*"}`),
-		Good: goodPolicy, Source: srcSession,
-	},
-	{
-		Code: "PL6006", Slug: "redundant-action", Severity: Info, check: checkRego, AccessAnalyzer: "Redundant action",
-		Title: "an action already covered by another action of the statement",
-		Rationale: "s3:GetObject next to s3:Get* adds nothing but characters, and characters count toward the 2,048 limit " +
-			"and the packed size. Remove the covered one. Written in Rego (rules/redundant-action).",
-		Bad:  statementPolicy(`{"Effect": "Allow", "Action": ["s3:Get*", "s3:GetObject"], "Resource": "*"}`),
-		Good: goodPolicy, Source: srcElements,
-	},
-	{
-		Code: "PL6007", Slug: "redundant-resource", Severity: Info, check: checkRego, AccessAnalyzer: "Redundant resource",
-		Title: "a resource already covered by another resource of the statement",
-		Rationale: "arn:aws:s3:::tenant-a/reports/* next to arn:aws:s3:::tenant-a/* adds nothing but characters. Remove the " +
-			"covered one. Written in Rego (rules/redundant-resource).",
-		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::tenant-a/*", "arn:aws:s3:::tenant-a/reports/*"]}`),
-		Good: goodPolicy, Source: srcElements,
-	},
+	rulePassRoleStar,
+	ruleAllowNotAction,
+	ruleAllowNotResource,
+	ruleFullAdmin,
+	ruleRedundantAction,
+	ruleRedundantResource,
 	{
 		Code: "PL9001", Slug: "rule-timeout", Severity: Error, scope: configScope,
-		Title: "a Rego rule did not finish within the evaluation deadline",
-		Rationale: "Custom rules run sandboxed, with a deadline per document (2 seconds): a rule that loops over a huge " +
-			"range is stopped and reported, never waited on. Its findings for that document are lost; make the rule cheaper.",
+		Title: "custom rules ran past their CPU budget on a document",
+		Rationale: "Custom rules run in a worker process with a budget of CPU time per document (--rule-timeout, 2 seconds): " +
+			"a rule that loops over a huge range is stopped and reported, never waited on, and a loaded machine does not " +
+			"time out a cheap rule. The worker stops an evaluation itself between steps; a single built-in call that runs on " +
+			"gets the worker killed by policylint. The rules' findings for that document are lost: make the rule cheaper, or " +
+			"raise --rule-timeout. It cannot be disabled.",
 		Bad:    "package main\n\ndeny contains msg if {\n\tcount([x | some x in numbers.range(1, 100000000)]) > 0\n\tmsg := \"never\"\n}\n",
-		Good:   "package main\n\ndeny contains msg if {\n\tinput.policy.Statement[_].Action == \"*\"\n\tmsg := \"no wildcard actions\"\n}\n",
+		Good:   "package main\n\ndeny contains msg if {\n\tinput.Statement[_].Action == \"*\"\n\tmsg := \"no wildcard actions\"\n}\n",
 		Source: "https://github.com/policylint/policylint#custom-rules",
 	},
 	{
 		Code: "PL9002", Slug: "rule-error", Severity: Error, scope: configScope,
-		Title: "a Rego rule failed at run time or returned something that is not a finding",
-		Rationale: "A rule whose evaluation fails (two values for a complete rule, a builtin error) or whose result is not a " +
-			"string or an object with msg is reported, so that a broken guardrail is never mistaken for a clean policy.",
-		Bad:    "package main\n\ndeny := 42\n",
+		Title: "a custom rule failed at run time, returned something that is not a finding, or crashed its worker",
+		Rationale: "A rule whose evaluation fails (two values for a complete rule, a built-in error), whose result is not a " +
+			"message string or an object with msg, or that makes its worker crash (out of memory: the worker's limit is " +
+			"--rule-memory, 1 GiB; a stack overflow) is reported, so that a broken guardrail is never mistaken for a clean " +
+			"policy. Every other finding is still reported. It cannot be disabled.",
+		Bad:    "package main\n\ndeny contains 42 if true\n",
 		Good:   "package main\n\ndeny contains \"always\" if false\n",
+		Source: "https://github.com/policylint/policylint#custom-rules",
+	},
+	{
+		Code: "PL9003", Slug: "rule-never-fires", Severity: Warning, scope: configScope,
+		Title: "a custom rule can never fire: it reads what its input never has, or lies outside the namespaces evaluated",
+		Rationale: "A rule written for another input fails silently: under the conftest contract input is the policy document, " +
+			"so a rule that reads input.policy or input.statement never matches, and a rule in a package that is not an " +
+			"evaluated namespace (main, as in conftest) never runs. policylint type-checks every rule against the schema of " +
+			"its contract's input with OPA's type checker and reports each read that can never succeed at the rule's " +
+			"file:row:col. A migration that silently drops every guardrail is the worst outcome a linter can have.",
+		Bad:    "package main\n\ndeny contains \"admin\" if {\n\tinput.policy.Statement[_].Action == \"*\"\n}\n",
+		Good:   "package main\n\ndeny contains \"admin\" if {\n\tinput.Statement[_].Action == \"*\"\n}\n",
 		Source: "https://github.com/policylint/policylint#custom-rules",
 	},
 }

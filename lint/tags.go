@@ -40,7 +40,6 @@ func checkTagCount(p *Pass) {
 // checkTagDuplicate reports tag keys that are equal ignoring case: STS treats them as one key.
 func checkTagDuplicate(p *Pass) {
 	first := map[string]tagValue{}
-	c := p.capped("duplicate tag keys")
 	for _, t := range p.allTags() {
 		k := strings.ToLower(t.key.s)
 		f, seen := first[k]
@@ -52,10 +51,9 @@ func checkTagDuplicate(p *Pass) {
 		if f.key.s != t.key.s {
 			how = fmt.Sprintf("again as %q", f.key.s)
 		}
-		c.report(t.key.at, fmt.Sprintf("%s %q is given %s%s; tag keys are case-insensitive and must be unique: keep one", t.key.name, t.key.s, how, t.origin()),
+		p.reportAt(t.key.at, fmt.Sprintf("%s %q is given %s%s; tag keys are case-insensitive and must be unique: keep one", t.key.name, t.key.s, how, t.origin()),
 			p.relatedAt(f.key.at, "first given here"+f.origin()))
 	}
-	c.flush()
 }
 
 func (t tagValue) origin() string {

@@ -15,8 +15,9 @@ import (
 )
 
 // loadConfig reads the configuration file named by --config, or the .policylint.yaml found from
-// the working folder upward, and folds it into cfg; flags given on the command line win. It
-// returns nil when there is no file.
+// the working folder upward (up to the repository root), and folds into cfg what does not name a
+// rule; flags given on the command line win. applyRules folds in the rest once the custom rules
+// are loaded. It returns nil when there is no file.
 func loadConfig(fsys *fsroot.FS, path string, fl *pflag.FlagSet, cfg *lint.Config) (*config.File, error) {
 	if path == "" {
 		found, err := config.Find(".", fsys.Dir(), fsys.Stat)
@@ -27,29 +28,13 @@ func loadConfig(fsys *fsroot.FS, path string, fl *pflag.FlagSet, cfg *lint.Confi
 	} else if err := fsys.Allow(path); err != nil {
 		return nil, fmt.Errorf("--config: %w", pathError(path, err))
 	}
-	f, err := config.Load(path, fsys.ReadFile, func(name string) bool { return lint.RuleByName(name) != nil })
+	f, err := config.Load(path, fsys.ReadFile)
 	if err != nil {
 		return nil, err
 	}
 	base, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
 		return nil, err
-	}
-	for _, r := range f.Rules {
-		rule := lint.RuleByName(r.Name)
-		if r.Enabled != nil && !*r.Enabled {
-			cfg.Disable = append(cfg.Disable, rule.Code)
-		}
-		if r.Severity != "" {
-			sev, _ := lint.ParseSeverity(r.Severity)
-			if cfg.Severity == nil {
-				cfg.Severity = map[string]lint.Severity{}
-			}
-			cfg.Severity[rule.Code] = sev
-		}
-	}
-	for _, ig := range f.Ignores {
-		cfg.Ignores = append(cfg.Ignores, lint.Ignore{Glob: ig.Path, Base: base, Code: lint.RuleByName(ig.Rule).Code})
 	}
 	if f.PackedWarn != 0 && !fl.Changed("packed-warn") {
 		cfg.PackedWarn = f.PackedWarn
@@ -69,6 +54,38 @@ func loadConfig(fsys *fsroot.FS, path string, fl *pflag.FlagSet, cfg *lint.Confi
 	return f, nil
 }
 
+// applyRules folds what the configuration says of rules into cfg: disabled rules, severities and
+// ignores, by slug. find looks a rule up among the built-in and the custom rules.
+func applyRules(f *config.File, find func(string) *lint.Rule, cfg *lint.Config) error {
+	if f == nil {
+		return nil
+	}
+	if err := f.CheckRules(func(name string) bool { return find(name) != nil }); err != nil {
+		return err
+	}
+	base, err := filepath.Abs(filepath.Dir(f.Path))
+	if err != nil {
+		return err
+	}
+	for _, r := range f.Rules {
+		rule := find(r.Name)
+		if r.Enabled != nil && !*r.Enabled {
+			cfg.Disable = append(cfg.Disable, rule.Slug)
+		}
+		if r.Severity != "" {
+			sev, _ := lint.ParseSeverity(r.Severity)
+			if cfg.Severity == nil {
+				cfg.Severity = map[string]lint.Severity{}
+			}
+			cfg.Severity[rule.Slug] = sev
+		}
+	}
+	for _, ig := range f.Ignores {
+		cfg.Ignores = append(cfg.Ignores, lint.Ignore{Glob: ig.Path, Base: base, Rule: find(ig.Rule).Slug})
+	}
+	return nil
+}
+
 // unusedIgnores reports, as findings of the configuration file, the ignores that silenced nothing.
 func unusedIgnores(fsys *fsroot.FS, f *config.File, l *lint.Linter, cfg lint.Config) *lint.Result {
 	unused := l.UnusedIgnores()
@@ -82,7 +99,7 @@ func unusedIgnores(fsys *fsroot.FS, f *config.File, l *lint.Linter, cfg lint.Con
 		}
 	}
 	sev := rule.Severity
-	if s, ok := cfg.Severity[rule.Code]; ok {
+	if s, ok := cfg.Severity[rule.Slug]; ok {
 		sev = s
 	}
 	src, _ := fsys.ReadFile(f.Path, config.MaxBytes)

@@ -4,16 +4,13 @@ import (
 	"os"
 	"strings"
 	"testing"
-
-	"github.com/policylint/policylint/lint"
-	"github.com/policylint/policylint/rules"
 )
 
 const customRules = "../../testdata/custom-rules/"
 
 func TestCustomRules_FindingsHavePositions(t *testing.T) {
 	r := runWith(t, "", "lint", "--rules", customRules+"rules", customRules+"policy.json")
-	want := customRules + "policy.json:4:63: statement 0 grants S3 outside the tenant prefix ${aws:PrincipalTag/tenant} (" + customRules + "rules/tenant.rego:5) [PL9000 custom/tenant/deny]"
+	want := customRules + "policy.json:4:63: statement 0 grants S3 outside the tenant prefix ${aws:PrincipalTag/tenant} [PL9000 custom/tenant/deny]"
 	if r.code != exitFindings || !strings.Contains(r.stdout, want) {
 		t.Errorf("exit %d, stdout:\n%s\nwant %s", r.code, r.stdout, want)
 	}
@@ -48,7 +45,7 @@ func TestCustomRules_Sandbox(t *testing.T) {
 // TestCustomRules_Deadline runs a rule that loops over a huge range: it is cut off and reported.
 func TestCustomRules_Deadline(t *testing.T) {
 	r := runWith(t, "", "lint", "--rule-timeout", "200ms", "--rules", customRules+"loop", customRules+"policy.json")
-	if r.code != exitFindings || !strings.Contains(r.stdout, "rule data.slow.deny did not finish within the 200ms deadline [PL9001 rule-timeout]") {
+	if r.code != exitFindings || !strings.Contains(r.stdout, "the custom rules used up their CPU budget of 200ms on this document and were stopped; their findings for it are lost: make them cheaper, or raise --rule-timeout [PL9001 rule-timeout]") {
 		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
@@ -62,16 +59,5 @@ func TestCustomRules_Tests(t *testing.T) {
 	}
 	if r := runWith(t, "", "rules", "test", "../../rules/testdata/failing"); r.code != exitFindings {
 		t.Errorf("failing rule tests: exit %d, %q", r.code, r.stdout)
-	}
-}
-
-// TestRegoRules_MatchTheTable keeps the rule table's entries for the Rego rules equal to their
-// METADATA: code, slug and severity.
-func TestRegoRules_MatchTheTable(t *testing.T) {
-	for _, info := range rules.Builtin() {
-		r := lint.RuleByName(info.Slug)
-		if r == nil || r.Code != info.Code || r.Severity.String() != string(info.Severity) {
-			t.Errorf("rules/%s METADATA (%s, %s) differs from the rule table (%+v)", info.Slug, info.Code, info.Severity, r)
-		}
 	}
 }

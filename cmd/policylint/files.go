@@ -79,7 +79,7 @@ func linkResults(links []string, cfg lint.Config) []*lint.Result {
 		return nil
 	}
 	sev := rule.Severity
-	if s, ok := cfg.Severity[rule.Code]; ok {
+	if s, ok := cfg.Severity[rule.Slug]; ok {
 		sev = s
 	}
 	out := make([]*lint.Result, 0, len(links))

@@ -3,12 +3,18 @@ package main
 import (
 	"os"
 	"testing"
+
+	"github.com/policylint/policylint/internal/sandbox"
+	"github.com/policylint/policylint/rules"
 )
 
 // TestMain clears the environment that changes the CLI's defaults, so that the tests give the
 // same output on a developer's machine and inside GitHub Actions (where --format defaults to
 // github).
+//
+// The test binary is also the rule worker the custom rule tests start (as policylint is).
 func TestMain(m *testing.M) {
+	sandbox.RunIfWorker(rules.Serve)
 	os.Unsetenv("GITHUB_ACTIONS")
 	os.Unsetenv("NO_COLOR")
 	os.Exit(m.Run())

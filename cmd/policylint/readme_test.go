@@ -33,7 +33,11 @@ func readmeBlock(t *testing.T, heading string) string {
 
 // TestREADME_ConfigSnippetIsValid parses the README's configuration example as policylint does.
 func TestREADME_ConfigSnippetIsValid(t *testing.T) {
-	if _, err := config.Parse("README.md", []byte(readmeBlock(t, "### Configuration")), func(n string) bool { return lint.RuleByName(n) != nil }); err != nil {
+	f, err := config.Parse("README.md", []byte(readmeBlock(t, "### Configuration")))
+	if err == nil {
+		err = f.CheckRules(func(n string) bool { return lint.RuleByName(n) != nil })
+	}
+	if err != nil {
 		t.Error(err)
 	}
 }

@@ -1,63 +1,123 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
+	"github.com/spf13/pflag"
+
+	"github.com/policylint/policylint/internal/ruleproto"
+	"github.com/policylint/policylint/internal/sandbox"
 	"github.com/policylint/policylint/lint"
 	"github.com/policylint/policylint/report"
-	"github.com/policylint/policylint/rules"
 )
 
 const rulesUsage = `Usage:
-  policylint rules                  list every rule: code, slug, severity, title
-  policylint rules explain RULE     document a rule (RULE is a code or a slug)
-  policylint rules test DIR...       run the _test.rego files of custom rule folders
-  policylint rules explain RULE --markdown
-                                    the same as the page in docs/rules/
+  policylint rules [--rules DIR]...           list every rule: code, slug, severity, title
+  policylint rules explain RULE [--markdown]  document a rule (RULE is a code or a slug); with
+                                              --rules DIR, custom rules too
+  policylint rules test DIR... [flags]        run the _test.rego files of custom rule folders,
+                                              as opa test and conftest verify do
+
+Flags of rules test:
+  --run REGEX      run only the tests whose name matches
+  --coverage       report the share of rule lines the tests reach, and the lines they miss
+  -v, --verbose    list passing tests too
+  --data PATH      a JSON or YAML data file, or folder of them (repeatable)
 `
 
 func runRules(args []string, stdout, stderr io.Writer) int {
-	switch {
-	case len(args) == 0:
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "CODE\tRULE\tSEVERITY\tTITLE")
-		for _, r := range lint.Rules {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Code, r.Slug, r.Severity, r.Title)
-		}
-		tw.Flush()
-		return exitOK
-	case args[0] == "test":
+	if len(args) > 0 && args[0] == "test" {
 		return runRuleTests(args[1:], stdout, stderr)
-	case args[0] == "-h" || args[0] == "--help":
+	}
+	fl := pflag.NewFlagSet("rules", pflag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	custom := addCustomFlags(fl)
+	markdown := fl.Bool("markdown", false, "with explain: the page of docs/rules/")
+	help := fl.BoolP("help", "h", false, "show this help")
+	if err := fl.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "policylint: rules: %v\n%s", err, rulesUsage)
+		return exitUsage
+	}
+	if *help {
 		fmt.Fprint(stdout, rulesUsage)
 		return exitOK
-	case args[0] == "explain" && (len(args) == 2 || len(args) == 3 && args[2] == "--markdown"):
-		r := lint.RuleByName(args[1])
-		if r == nil {
-			fmt.Fprintf(stderr, "policylint: rules explain: unknown rule %q: 'policylint rules' lists them\n", args[1])
-			return exitUsage
-		}
-		if len(args) == 3 {
-			explainMarkdown(stdout, r)
-		} else {
-			explain(stdout, r)
-		}
-		return exitOK
 	}
-	fmt.Fprintf(stderr, "policylint: rules: unexpected arguments %q\n%s", args, rulesUsage)
+	fsys, err := openFS()
+	if err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
+	}
+	defer fsys.Close()
+	dirs, err := customDirs(fsys, nil, *custom.dirs)
+	if err == nil {
+		var rs *sandbox.Rules
+		if rs, err = loadCustom(fsys, custom, dirs, false, 1, stderr); err == nil && rs != nil {
+			defer rs.Close()
+		}
+		find := lint.Lookup(rs)
+		switch rest := fl.Args(); {
+		case len(rest) == 0 && !*markdown:
+			listRules(stdout, rs)
+			return exitOK
+		case len(rest) == 2 && rest[0] == "explain" && err == nil:
+			r := find(rest[1])
+			if r == nil {
+				fmt.Fprintf(stderr, "policylint: rules explain: unknown rule %q: 'policylint rules' lists them\n", rest[1])
+				return exitUsage
+			}
+			if *markdown {
+				explainMarkdown(stdout, r)
+			} else {
+				explain(stdout, r)
+			}
+			return exitOK
+		}
+	}
+	if err != nil {
+		if err != errReported {
+			fmt.Fprintf(stderr, "policylint: %v\n", err)
+		}
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "policylint: rules: unexpected arguments %q\n%s", fl.Args(), rulesUsage)
 	return exitUsage
+}
+
+// listRules writes the rule table, custom rules last.
+func listRules(w io.Writer, rs *sandbox.Rules) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tRULE\tSEVERITY\tTITLE")
+	l := lint.Rules
+	if rs != nil {
+		for _, r := range rs.Loaded.Rules {
+			if f := lint.Lookup(rs)(r.Slug); f != nil {
+				l = append(l[:len(l):len(l)], f)
+			}
+		}
+	}
+	for _, r := range l {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Code, r.Slug, r.Severity, r.Title)
+	}
+	tw.Flush()
 }
 
 // explain writes a rule's documentation, with the real output of its bad example.
 func explain(w io.Writer, r *lint.Rule) {
 	fmt.Fprintf(w, "%s %s (%s)\n\n%s\n\n", r.Code, r.Slug, r.Severity, r.Title)
 	fmt.Fprintf(w, "%s\n\n", wrap(r.Rationale, 96))
+	if r.IsCustom() {
+		fmt.Fprintf(w, "Custom rule, defined at %s.\n", r.DefinedAt())
+		if r.Source != "" {
+			fmt.Fprintf(w, "Documentation: %s\n", r.Source)
+		}
+		return
+	}
 	fmt.Fprintf(w, "Bad:\n%s", indent(r.Bad))
 	if len(r.BadARNs) > 0 {
 		fmt.Fprintf(w, "  with --policy-arn %s\n", strings.Join(r.BadARNs, " --policy-arn "))
@@ -70,47 +130,91 @@ func explain(w io.Writer, r *lint.Rule) {
 	fmt.Fprintf(w, "AWS source: %s\n", r.Source)
 }
 
-// runRuleTests runs the user's Rego tests: exit 0 when all pass, 1 when any fails, 2 when a
-// rule file does not compile.
+// runRuleTests runs the user's Rego tests in a rule worker: exit 0 when all pass, 1 when any
+// fails, 2 when a rule file does not compile.
 func runRuleTests(args []string, stdout, stderr io.Writer) int {
-	verbose := false
-	var dirs []string
-	for _, a := range args {
-		if a == "-v" || a == "--verbose" {
-			verbose = true
-			continue
-		}
-		dirs = append(dirs, a)
+	fl := pflag.NewFlagSet("rules test", pflag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	custom := addCustomFlags(fl)
+	run := fl.String("run", "", "run only the tests whose name matches this regular expression")
+	coverage := fl.Bool("coverage", false, "report the share of rule lines the tests reach")
+	verbose := fl.BoolP("verbose", "v", false, "list passing tests too")
+	if err := fl.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "policylint: rules test: %v\n%s", err, rulesUsage)
+		return exitUsage
 	}
+	dirs := append(fl.Args(), *custom.dirs...)
 	if len(dirs) == 0 {
 		fmt.Fprintf(stderr, "policylint: rules test: no folder given\n%s", rulesUsage)
 		return exitUsage
 	}
-	passed, failed, err := rules.RunTests(context.Background(), dirs, stdout, verbose)
+	fsys, err := openFS()
 	if err != nil {
-		printError(stderr, "rules test: ", err)
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
-	if passed+failed == 0 {
+	defer fsys.Close()
+	for _, d := range dirs {
+		if err := fsys.Allow(d); err != nil {
+			fmt.Fprintf(stderr, "policylint: rules test: %v\n", pathError(d, err))
+			return exitUsage
+		}
+	}
+	rs, err := loadCustom(fsys, custom, dirs, true, 1, stderr)
+	if err != nil {
+		if err != errReported {
+			fmt.Fprintf(stderr, "policylint: rules test: %v\n", err)
+		}
+		return exitUsage
+	}
+	defer rs.Close()
+	for _, w := range rs.Loaded.Warnings {
+		fmt.Fprintf(stderr, "policylint: warning: %s\n", problemText(w))
+	}
+	res, failure := rs.Test(&ruleproto.Test{Run: *run, Coverage: *coverage, Verbose: *verbose}, time.Minute)
+	if failure != nil {
+		fmt.Fprintf(stderr, "policylint: rules test: %s\n", failure.Msg)
+		return exitFindings
+	}
+	if len(res.Errors) > 0 {
+		for _, e := range res.Errors {
+			fmt.Fprintf(stderr, "policylint: %s\n", problemText(e))
+		}
+		return exitUsage
+	}
+	fmt.Fprint(stdout, res.Output)
+	if res.Coverage != nil {
+		writeCoverage(stdout, res.Coverage)
+	}
+	if res.Passed+res.Failed == 0 {
 		fmt.Fprintf(stderr, "policylint: rules test: no test rules (test_*) in %s\n", strings.Join(dirs, ", "))
 		return exitUsage
 	}
-	if failed > 0 {
+	if res.Failed > 0 {
 		return exitFindings
 	}
 	return exitOK
 }
 
-// printError writes err to stderr, one line per rule file error at its file:row:col.
-func printError(stderr io.Writer, context string, err error) {
-	var fileErrs rules.FileErrors
-	if errors.As(err, &fileErrs) {
-		for _, fe := range fileErrs {
-			fmt.Fprintf(stderr, "policylint: %v\n", fe)
+// writeCoverage writes the share of rule lines the tests reach, per file, with the lines they
+// miss.
+func writeCoverage(w io.Writer, c *ruleproto.Coverage) {
+	fmt.Fprintf(w, "coverage: %.1f%% of rule lines\n", c.Percent)
+	for _, f := range c.Files {
+		missed := ""
+		if len(f.Missed) > 0 {
+			var parts []string
+			for _, m := range f.Missed {
+				if m[0] == m[1] {
+					parts = append(parts, strconv.Itoa(m[0]))
+				} else {
+					parts = append(parts, fmt.Sprintf("%d-%d", m[0], m[1]))
+				}
+			}
+			missed = "; not reached: lines " + strings.Join(parts, ", ")
 		}
-		return
+		fmt.Fprintf(w, "  %s: %.1f%%%s\n", f.File, f.Percent, missed)
 	}
-	fmt.Fprintf(stderr, "policylint: %s%v\n", context, err)
 }
 
 // explainMarkdown writes a rule's page of docs/rules/.
@@ -180,7 +284,7 @@ func ensureNewline(s string) string {
 func exampleOutput(r *lint.Rule) string {
 	var disable []string
 	for _, other := range lint.Rules {
-		if other != r {
+		if other != r && !other.IsConfig() {
 			disable = append(disable, other.Code)
 		}
 	}

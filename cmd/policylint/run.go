@@ -16,7 +16,6 @@ import (
 	"github.com/policylint/policylint/lint"
 	"github.com/policylint/policylint/pack"
 	"github.com/policylint/policylint/report"
-	"github.com/policylint/policylint/rules"
 )
 
 // Exit codes.
@@ -123,8 +122,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	failOn := fl.String("fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	disable := fl.StringSlice("disable", nil, "rules not to run, by code or slug (repeatable, or comma-separated)")
 	noColor := fl.Bool("no-color", false, "no colours in text output (also when NO_COLOR is set)")
-	rulesDirs := fl.StringArray("rules", nil, "a folder (or file) of custom Rego rules, conftest style: deny, violation, warn (repeatable)")
-	ruleTimeout := fl.Duration("rule-timeout", rules.DefaultTimeout, "how long the Rego rules may take on one document before they are stopped and reported")
+	custom := addCustomFlags(fl)
 	configFile := fl.String("config", "", "configuration file (default: .policylint.yaml or .policylint.yml, searched from the working folder upward)")
 	help := fl.BoolP("help", "h", false, "show this help")
 	if err := fl.Parse(args); err != nil {
@@ -184,7 +182,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg := lint.Config{
-		Disable: *disable, Request: req, RS256Only: *rs256Only, PackedWarn: *packedWarn, Model: model, RuleTimeout: *ruleTimeout,
+		Disable: *disable, Request: req, RS256Only: *rs256Only, PackedWarn: *packedWarn, Model: model,
 		ReadFile: func(path string) ([]byte, error) { return readConfined(fsys, path) },
 	}
 	conf, err := loadConfig(fsys, *configFile, fl, &cfg)
@@ -192,33 +190,40 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
-	if conf != nil {
-		for _, d := range conf.RulesDirs {
-			cfg.RulesDirs = append(cfg.RulesDirs, d.Path)
-		}
-	}
-	for _, d := range *rulesDirs {
-		if err := fsys.Allow(d); err != nil {
-			fmt.Fprintf(stderr, "policylint: --rules: %v\n", pathError(d, err))
-			return exitUsage
-		}
-		cfg.RulesDirs = append(cfg.RulesDirs, d)
-	}
-	linter, err := lint.New(cfg)
-	if err != nil {
-		printError(stderr, "", err)
-		return exitUsage
-	}
 	if fl.NArg() == 0 {
 		fmt.Fprint(stderr, "policylint: lint: no PATH given; use - to read standard input\nRun 'policylint lint --help' for usage.\n")
 		return exitUsage
 	}
-
 	code := exitOK
 	inputs, errs := expand(fsys, fl.Args())
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		code = exitUsage
+	}
+	dirs, err := customDirs(fsys, conf, *custom.dirs)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
+	}
+	rs, err := loadCustom(fsys, custom, dirs, false, len(inputs.files), stderr)
+	if err != nil {
+		if err != errReported {
+			fmt.Fprintf(stderr, "policylint: %v\n", err)
+		}
+		return exitUsage
+	}
+	if rs != nil {
+		defer rs.Close()
+		cfg.Custom = rs
+	}
+	if err := applyRules(conf, lint.Lookup(rs), &cfg); err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
+	}
+	linter, err := lint.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
 	}
 	results, errs, internal := lintAll(fsys, linter, inputs.files, stdin)
 	for _, err := range errs {
@@ -229,13 +234,19 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", internal)
 		return exitInternal
 	}
+	for _, r := range results {
+		for _, line := range r.Prints {
+			fmt.Fprintf(stderr, "%s\n", line)
+		}
+	}
 	results = append(results, linkResults(inputs.links, cfg)...)
+	results = append(results, neverFires(rs, linter, cfg)...)
 	if r := unusedIgnores(fsys, conf, linter, cfg); r != nil {
 		results = append(results, r)
 	}
 	if err := out.Write(stdout, results); err != nil {
 		fmt.Fprintf(stderr, "policylint: writing output: %v\n", err)
-		return exitInternal
+		return exitUsage
 	}
 	if code != exitOK {
 		return code

@@ -62,6 +62,8 @@ type Ignore struct {
 	Reason string
 	Line   int
 	Column int
+	// RuleLine and RuleColumn are the place of the rule's name.
+	RuleLine, RuleColumn int
 }
 
 // Error is a problem in the configuration file, at its place.
@@ -101,17 +103,34 @@ func Find(dir, top string, stat func(string) (fs.FileInfo, error)) (string, erro
 }
 
 // Load reads and checks a configuration file with read, which must refuse anything that is not
-// a regular file of at most MaxBytes. known tells whether a rule name (slug or code) exists.
-func Load(path string, read func(path string, max int64) ([]byte, error), known func(string) bool) (*File, error) {
+// a regular file of at most MaxBytes. Rule names are checked apart, by CheckRules, once the
+// custom rules the file may name are loaded.
+func Load(path string, read func(path string, max int64) ([]byte, error)) (*File, error) {
 	src, err := read(path, MaxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return Parse(path, src, known)
+	return Parse(path, src)
+}
+
+// CheckRules returns an error at the place of the first rule name, in rules or an ignore, that
+// known does not know.
+func (f *File) CheckRules(known func(string) bool) error {
+	for _, r := range f.Rules {
+		if !known(r.Name) {
+			return &Error{Path: f.Path, Line: r.Line, Column: r.Column, Msg: fmt.Sprintf("unknown rule %q: 'policylint rules' lists them", r.Name)}
+		}
+	}
+	for _, ig := range f.Ignores {
+		if !known(ig.Rule) {
+			return &Error{Path: f.Path, Line: ig.RuleLine, Column: ig.RuleColumn, Msg: fmt.Sprintf("unknown rule %q: 'policylint rules' lists them", ig.Rule)}
+		}
+	}
+	return nil
 }
 
 // Parse checks a configuration file's text.
-func Parse(path string, src []byte, known func(string) bool) (*File, error) {
+func Parse(path string, src []byte) (*File, error) {
 	f := &File{Path: path}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
@@ -131,7 +150,7 @@ func Parse(path string, src []byte, known func(string) bool) (*File, error) {
 	if len(doc.Content) == 0 {
 		return f, nil
 	}
-	p := &parser{path: path, known: known}
+	p := &parser{path: path}
 	root := doc.Content[0]
 	if err := p.mapping(root, "the configuration", func(key, val *yaml.Node) error {
 		switch key.Value {
@@ -154,8 +173,7 @@ func Parse(path string, src []byte, known func(string) bool) (*File, error) {
 }
 
 type parser struct {
-	path  string
-	known func(string) bool
+	path string
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {
@@ -212,9 +230,6 @@ func (p *parser) dirs(n *yaml.Node, f *File) error {
 
 func (p *parser) rules(n *yaml.Node, f *File) error {
 	return p.mapping(n, "rules", func(key, val *yaml.Node) error {
-		if !p.known(key.Value) {
-			return p.errorf(key, "unknown rule %q: 'policylint rules' lists them", key.Value)
-		}
 		r := Rule{Name: key.Value, Line: key.Line, Column: key.Column}
 		err := p.mapping(val, "a rule's settings", func(k, v *yaml.Node) error {
 			switch k.Value {
@@ -252,18 +267,12 @@ func (p *parser) ignores(n *yaml.Node, f *File) error {
 			case "path":
 				return p.scalar(v, "path", &ig.Path)
 			case "rule":
-				if err := p.scalar(v, "rule", &ig.Rule); err != nil {
-					return err
-				}
-				if !p.known(ig.Rule) {
-					return p.errorf(v, "unknown rule %q: 'policylint rules' lists them", ig.Rule)
-				}
+				ig.RuleLine, ig.RuleColumn = v.Line, v.Column
+				return p.scalar(v, "rule", &ig.Rule)
 			case "reason":
 				return p.scalar(v, "reason", &ig.Reason)
-			default:
-				return p.unknown(k, []string{"path", "rule", "reason"})
 			}
-			return nil
+			return p.unknown(k, []string{"path", "rule", "reason"})
 		})
 		if err != nil {
 			return err

@@ -18,8 +18,11 @@ ignore:
 packed: {warn: 85}
 rules-dirs: [policy-rules, more]
 operation: assume-role
-`), known)
+`))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CheckRules(known); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.Rules) != 2 || f.Rules[0].Severity != "error" || f.Rules[1].Enabled == nil || *f.Rules[1].Enabled ||
@@ -27,7 +30,7 @@ operation: assume-role
 		len(f.RulesDirs) != 2 || f.Operation != "assume-role" {
 		t.Errorf("parsed %+v", f)
 	}
-	if f, err := Parse("c.yaml", nil, known); err != nil || len(f.Rules) != 0 {
+	if f, err := Parse("c.yaml", nil); err != nil || len(f.Rules) != 0 {
 		t.Errorf("empty file: %v, %+v", err, f)
 	}
 }
@@ -40,6 +43,7 @@ func TestParse_Errors(t *testing.T) {
 		"ignore:\n  - {rule: no-allow, reason: x}\n":              "c.yaml:2:5: an ignore needs a path glob",
 		"ignore:\n  - {path: a, reason: x}\n":                     "c.yaml:2:5: an ignore needs a rule",
 		"ignore:\n  - {path: a, rule: other, reason: x}\n":        `c.yaml:2:21: unknown rule "other"`,
+		"rules:\n  nope: {enabled: false}\n":                      `c.yaml:2:3: unknown rule "nope"`,
 		"ignore:\n  - {path: \"[\", rule: no-allow, reason: x}\n": `c.yaml:2:5: path "[" is not a valid glob`,
 		"packed: {warn: 0}\n":                                     `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got "0"`,
 		"packed: {warn: .nan}\n":                                  `c.yaml:1:16: packed.warn must be a percentage above 0 and at most 1,000; got ".nan"`,
@@ -50,7 +54,10 @@ func TestParse_Errors(t *testing.T) {
 		"rules: {no-allow: {}, no-allow: {}}\n":                   `c.yaml:1:23: "no-allow" is given twice`,
 		"a: [\n":                                                  "c.yaml:",
 	} {
-		_, err := Parse("c.yaml", []byte(src), known)
+		f, err := Parse("c.yaml", []byte(src))
+		if err == nil {
+			err = f.CheckRules(known)
+		}
 		if err == nil || len(err.Error()) < len(want) || err.Error()[:len(want)] != want {
 			t.Errorf("%q: error %v, want %q", src, err, want)
 		}

@@ -290,6 +290,15 @@ func (d *Document) LineText(n int) string {
 	return strings.TrimRight(string(d.Src[start:end]), "\r\n")
 }
 
+// LineStart returns the byte offset at which 1-based line n starts, and false when the document
+// has no such line.
+func (d *Document) LineStart(n int) (int, bool) {
+	if n < 1 || n > len(d.lines) {
+		return 0, false
+	}
+	return d.lines[n-1], true
+}
+
 // Lookup resolves a JSON Pointer. The empty pointer is the root; a pointer ending in a key
 // resolves to that key's last value.
 func (d *Document) Lookup(pointer string) (*Value, bool) {

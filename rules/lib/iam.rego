@@ -1,25 +1,33 @@
 # METADATA
 # title: IAM policy helpers
 # description: >-
-#   Helpers shared by the built-in rules: walking the statements of
-#   input.policy with their JSON Pointers, matching IAM actions and resource
-#   ARNs that contain the wildcards * and ?, and finding redundant entries of
-#   an Action or Resource array. Managed policies list up to about 1,500
-#   actions in one array, so nothing here compares every entry with every
-#   other: it leans on OPA's native set, sort and prefix built-ins instead.
+#   Helpers for custom rules: the statements of the policy with their JSON
+#   Pointers, and IAM wildcard matching of actions and resource ARNs, with
+#   the same answers as policylint's own checks (a Go test holds the two to
+#   the same findings). The policy is input itself under the conftest
+#   contract and input.policy under the policylint one; both work.
+#   Managed policies list up to about 1,500 actions in one array, so nothing
+#   here compares every entry with every other: it leans on OPA's native
+#   set, sort and prefix built-ins instead.
 package policylint.lib.iam
 
-# statements maps the JSON Pointer of each statement object of input.policy
-# to the statement. Statement may be one object or an array of objects.
+# policy is the policy document: input.policy under the policylint contract,
+# input itself under the conftest contract.
+policy := input.policy if is_object(input.policy)
+
+else := input
+
+# statements maps the JSON Pointer of each statement object of the policy to
+# the statement. Statement may be one object or an array of objects.
 statements[ptr] := s if {
-	is_array(input.policy.Statement)
-	some i, s in input.policy.Statement
+	is_array(policy.Statement)
+	some i, s in policy.Statement
 	is_object(s)
 	ptr := sprintf("/Statement/%d", [i])
 }
 
 statements["/Statement"] := s if {
-	s := input.policy.Statement
+	s := policy.Statement
 	is_object(s)
 }
 
@@ -68,46 +76,59 @@ wildcard(s) if contains(s, "?")
 # glob.match pattern that treats every other character literally.
 glob_pattern(s) := replace(replace(glob.quote_meta(s), `\*`, "*"), `\?`, "?")
 
-# resource_glob is glob_pattern for a resource ARN, to match with ":" as the
-# delimiter: a wildcard stays inside its ARN segment unless it ends the
-# segment, as in IAM, so every * that ends a segment becomes **.
-resource_glob(p) := regex.replace(glob_pattern(p), `\*(:|$)`, "**$1")
+# cover_regex turns an IAM pattern into a regular expression that matches
+# the values, wildcards included, whose matches it covers: its * absorbs any
+# run of characters (a * or ? of the value too), its ? any one character but
+# a *, and every other character only itself.
+cover_regex(p) := concat("", ["^(?s)", wildcards(regex.replace(p, `[.+()|\[\]{}^$\\]`, `\$0`)), "$"])
+
+wildcards(quoted) := replace(replace(quoted, "*", ".*"), "?", "[^*]")
+
+# covers is true when pattern p matches every value that v matches; v may
+# hold wildcards too. Actions are compared in lower case; resources segment
+# by segment when both are whole ARNs (a wildcard stays in its segment, but
+# for the resource part, where * spans / and :), whole otherwise.
+covers(p, v, "action") := regex.match(cover_regex(lower(p)), lower(v))
+
+covers(p, v, "resource") := segmentwise(p, v) if {
+	arn_segments(p)
+	arn_segments(v)
+} else := regex.match(cover_regex(p), v)
+
+segmentwise(p, v) if {
+	ps := arn_segments(p)
+	vs := arn_segments(v)
+	every i, seg in ps {
+		regex.match(cover_regex(seg), vs[i])
+	}
+} else := false
+
+# arn_segments splits an ARN into its six parts; undefined with fewer.
+arn_segments(s) := array.concat(array.slice(parts, 0, 5), [concat(":", array.slice(parts, 5, count(parts)))]) if {
+	parts := split(s, ":")
+	count(parts) >= 6
+}
 
 # action_covers is true when action pattern p allows every action that a
 # allows. Action names are case-insensitive.
-action_covers(p, a) if covers(lower(p), lower(a), "action")
+action_covers(p, a) if covers(p, a, "action")
 
-# covers is true when pattern p matches every string v matches, as far as
-# can be told for sure: p equals v, or v has no wildcard and p matches it,
-# or p is a literal prefix followed by one * and v starts with that prefix.
-covers(p, v, _) if p == v
-
-covers(p, v, kind) if {
-	not wildcard(v)
-	matches(kind, p, v)
-}
-
-covers(p, v, _) if {
-	star_prefix(p)
-	startswith(v, trim_suffix(p, "*"))
-}
-
-matches("action", p, v) if glob.match(glob_pattern(p), null, v)
-
-matches("resource", p, v) if glob.match(resource_glob(p), [":"], v)
+# resource_covers is true when resource pattern p matches every ARN that r
+# matches.
+resource_covers(p, r) if covers(p, r, "resource")
 
 # star_prefix is true when p is a literal prefix followed by one *, the
 # shape of almost every IAM pattern ("s3:Get*", "arn:aws:s3:::b/*", "*").
-star_prefix(p) if {
-	endswith(p, "*")
-	not wildcard(trim_suffix(p, "*"))
-}
+star_prefix(p) if regex.match(`^[^*?]*\*$`, p)
+
+# literal_prefix is s up to its first wildcard.
+literal_prefix(s) := regex.find_n(`^[^*?]*`, s, 1)[0]
 
 # redundant_actions maps the index of each redundant entry of the Action (or
 # NotAction) array values to [k, how]: entry k makes it redundant, and how is
-# "covered" (k is a wider pattern) or "repeats" (k is the first entry with
-# the same action, in any case). It is undefined when an entry is not a
-# string or holds a line break.
+# "repeats" (k is the first entry with the same action, in any case) or
+# "covered" (k is the lowest entry that matches every action it matches). It
+# is undefined when an entry is not a string or holds a line break.
 redundant_actions(values) := redundant(values, split(lower(concat("\n", values)), "\n"), "action")
 
 # redundant_resources is redundant_actions for a Resource (or NotResource)
@@ -118,19 +139,15 @@ redundant_resources(values) := redundant(values, split(concat("\n", values), "\n
 # from one string: a few native calls in place of one call per entry.
 redundant(values, _, _) := {} if count(values) < 2
 
-redundant(values, keys, kind) := object.union(repeats(keys), covered(keys, kind)) if {
+redundant(values, keys, kind) := object.union(covered(keys, kind, first), repeats(keys, first)) if {
 	count(values) > 1
 	count(keys) == count(values)
+	first := first_index(sort([[v, k] | some k, v in keys]))
 }
 
 # repeats maps the index of each entry equal to an earlier one to
 # [index of the first, "repeats"].
-repeats(keys) := {} if {
-	count({k | some k in keys}) == count(keys)
-} else := {k: [first[v], "repeats"] | some [v, k] in sorted; first[v] != k} if {
-	sorted := sort([[v, k] | some k, v in keys])
-	first := first_index(sorted)
-}
+repeats(keys, first) := {k: [first[v], "repeats"] | some k, v in keys; first[v] != k}
 
 # first_index maps the first element of each pair of the sorted array of
 # [key, index] pairs to its lowest index.
@@ -141,56 +158,52 @@ first_index(sorted) := {sorted[i][0]: sorted[i][1] |
 
 same_key_before(sorted, i) if sorted[i - 1][0] == sorted[i][0]
 
-# covered maps the index of each entry that another, wider pattern matches to
-# [k, "covered"], k the lowest index of such a pattern.
-covered(keys, kind) := covered_by(keys, kind, prefixes, others, probes) if {
-	# The star_prefix patterns as [literal prefix, index].
-	prefixes := [[trim_suffix(p, "*"), k] | some k, p in keys; regex.match(`^[^*?]*\*$`, p)]
-
-	# The other patterns: a ?, or a * before the end.
-	others := [[k, p] | some k, p in keys; regex.match(`^[^*?]*(\?|\*.)`, p)]
-
-	# probes[j] is what a prefix must start for its pattern to cover entry j
-	# without being entry j: the entry itself, or for an entry q* the prefix
-	# q less its last character (a proper prefix of q).
-	probes := [regex.replace(v, `.\*$`, "") | some v in keys]
-}
-
-# covered_by is covered once the patterns are known. It answers the common
-# case, nothing covered, with one native call for the whole array.
-covered_by(keys, kind, prefixes, others, probes) := {} if {
-	count(others) == 0
-	not strings.any_prefix_match(probes, {q | some [q, _] in prefixes})
-} else := {j: [min(by), "covered"] |
-	prefix_set := {q | some [q, _] in prefixes}
-	first_prefix := first_index(sort(prefixes))
+# covered maps the index of each first occurrence that another entry covers
+# to [k, "covered"], k the lowest index of such an entry. Of two entries that
+# cover each other only the later is reported.
+covered(keys, kind, first) := {j: [k, "covered"] |
 	some j, v in keys
+	first[v] == j
 	v != "*"
-	by := array.concat(
-		prefix_coverers(probes[j], prefix_set, first_prefix),
-		[k | not regex.match(`[*?]`, v); some [k, p] in others; matches(kind, p, v)],
-	)
-	count(by) > 0
-}
-
-# prefix_coverers lists the indexes of the star_prefix patterns whose literal
-# prefix starts probe.
-prefix_coverers(probe, prefix_set, first_prefix) := [first_prefix[q] |
-	strings.any_prefix_match(probe, prefix_set)
-	some q in prefixes_of(probe, prefix_set)
-]
-
-# prefixes_of is the subset of prefix_set that starts probe, found by trying
-# either every element of the set or every prefix of probe, whichever is
-# fewer.
-prefixes_of(probe, prefix_set) := {q | some q in prefix_set; startswith(probe, q)} if {
-	count(prefix_set) <= count(probe)
-}
-
-prefixes_of(probe, prefix_set) := {q |
-	some n in numbers.range(0, count(probe))
-	q := substring(probe, 0, n)
-	q in prefix_set
+	k := min(coverers(keys, kind, first, prefixes, others, j, v))
+	mutual_ok(keys, kind, j, v, k)
 } if {
-	count(prefix_set) > count(probe)
+	# The star-prefix patterns as {literal: lowest index}; the other wildcard
+	# patterns as [index, pattern].
+	prefixes := {q: first[p] | some p in keys; star_prefix(p); q := trim_suffix(p, "*")}
+	others := [[k, p] | some k, p in keys; first[p] == k; wildcard(p); not star_prefix(p)]
+}
+
+# coverers lists the entries other than j that cover entry j, value v: the
+# star-prefix patterns whose literal starts v's literal prefix (but v
+# itself), then the other patterns that cover it.
+coverers(keys, kind, first, prefixes, others, j, v) := array.concat(
+	[prefixes[q] |
+		lit := literal_prefix(v)
+		strings.any_prefix_match(lit, object.keys(prefixes))
+		some q in prefixes_of(lit, prefixes)
+		concat("", [q, "*"]) != v
+	],
+	[k | some [k, p] in others; k != j; covers(p, v, kind)],
+)
+
+mutual_ok(_, _, j, _, k) if k < j
+
+mutual_ok(keys, kind, j, v, k) if {
+	k > j
+	not covers(v, keys[k], kind)
+}
+
+# prefixes_of is the set of literals in prefixes that start lit, found by
+# trying either every literal or every prefix of lit, whichever is fewer.
+prefixes_of(lit, prefixes) := {q | some q, _ in prefixes; startswith(lit, q)} if {
+	count(prefixes) <= count(lit)
+}
+
+prefixes_of(lit, prefixes) := {q |
+	some n in numbers.range(0, count(lit))
+	q := substring(lit, 0, n)
+	prefixes[q]
+} if {
+	count(prefixes) > count(lit)
 }

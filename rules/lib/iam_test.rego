@@ -33,19 +33,32 @@ test_action_covers if {
 	not iam.action_covers("iam:PassRole", "iam:PassRoles")
 }
 
+test_covers_wildcards_in_the_value if {
+	iam.resource_covers("arn:aws:deepracer:*:*:*DeepRacer*", "arn:aws:deepracer:*:*:*DeepRacer*/*")
+	not iam.resource_covers("arn:aws:deepracer:*:*:*DeepRacer*/*", "arn:aws:deepracer:*:*:*DeepRacer*")
+	iam.resource_covers("arn:aws:codepipeline:r:1:pipeline/*", "arn:aws:codepipeline:r:1:pipeline/*/execution/*")
+	iam.resource_covers("arn:aws:logs:r:1:log-group:app*", "arn:aws:logs:r:1:log-group:app:log-stream:web")
+	not iam.resource_covers("arn:aws:logs:*:*:/aws/lambda/x*", "arn:aws:logs:*:*:log-group:/aws/lambda/x*")
+	not iam.resource_covers("arn:aws:ec2:*:1:instance/*", "arn:aws:ec2:us-east-1:999:1:instance/i")
+	iam.resource_covers("*", "arn:aws:s3:::b")
+	iam.action_covers("s3:Get?", "s3:Get?")
+	not iam.action_covers("s3:Get?", "s3:Get*")
+}
+
 test_redundant_actions if {
 	iam.redundant_actions(["s3:GetObject", "s3:Get*", "S3:GETOBJECT", "*", "s3:get*", "s3:Get?bject"]) == {
 		0: [1, "covered"],
 		1: [3, "covered"],
-		2: [1, "covered"],
-		4: [3, "covered"],
+		2: [0, "repeats"],
+		4: [1, "repeats"],
 		5: [1, "covered"],
 	}
 	not iam.redundant_actions(json.unmarshal(`["s3:GetObject", 7]`))
 	not iam.redundant_actions(["s3:GetObject", "s3:Get\nObject"])
 	iam.redundant_actions(["s3:GetObject"]) == {}
 	iam.redundant_actions(["s3:Get*", "S3:get*", "s3:List*", "s3:Lis*"]) == {1: [0, "repeats"], 2: [3, "covered"]}
-	iam.redundant_actions(["s3:*Object", "s3:GetObject", "s3:Get*Object"]) == {1: [0, "covered"]}
+	iam.redundant_actions(["s3:*Object", "s3:GetObject", "s3:Get*Object"]) == {1: [0, "covered"], 2: [0, "covered"]}
+	iam.redundant_actions(["s3:Get*", "s3:Get**"]) == {1: [0, "covered"]}
 	iam.redundant_actions(["*", "*"]) == {1: [0, "repeats"]}
 	iam.redundant_actions([]) == {}
 }
@@ -56,8 +69,8 @@ test_redundant_resources if {
 		"arn:aws:s3:::b/*",
 		"arn:aws:s3:::B/k",
 		"arn:aws:s3:::b/k",
-	]) == {0: [1, "covered"], 3: [1, "covered"]}
-	iam.redundant_resources(["arn:aws:s3:::b", "*", "arn:aws:s3:::b"]) == {0: [1, "covered"], 2: [1, "covered"]}
+	]) == {0: [1, "covered"], 3: [0, "repeats"]}
+	iam.redundant_resources(["arn:aws:s3:::b", "*", "arn:aws:s3:::b"]) == {0: [1, "covered"], 2: [0, "repeats"]}
 	iam.redundant_resources([
 		"arn:aws:logs:*:1:log-group:*",
 		"arn:aws:logs:eu-west-1:1:log-group:g:log-stream:s",

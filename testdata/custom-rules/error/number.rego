@@ -1,4 +1,4 @@
-package broken_result
+package main
 
-# deny must be a set of messages; a number is not a finding.
-deny := 42
+# A result must be a message or an object with msg; a number is not a finding.
+deny contains 42 if true

@@ -1,4 +1,4 @@
-package slow
+package main
 
 deny contains "never" if {
 	count([x | some x in numbers.range(1, 100000000)]) < 0

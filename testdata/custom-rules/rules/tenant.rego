@@ -1,3 +1,7 @@
+# METADATA
+# description: Rules written for policylint's input, with the request and positions.
+# schemas:
+#   - input: schema.policylint
 package tenant
 
 # Every session policy must scope S3 to the tenant prefix; the finding points at the resource,

@@ -1,0 +1,170 @@
+// Package ruleproto is the conversation between policylint and its rule worker: the child
+// process in which custom Rego rules are parsed, compiled, evaluated and tested, so that a rule
+// that crashes, runs away or exhausts memory takes down only the worker. It holds plain data
+// types and nothing of OPA, so that the side of policylint that talks to the worker need not link
+// the rule engine's code paths.
+//
+// The parent writes one Request at a time and reads one Reply, as JSON values one after another
+// on the worker's standard input and output. The worker never touches the file system: the
+// parent reads every rule and data file, through the same confined, bounded reader as any
+// input, and sends their text.
+package ruleproto
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Request is one message to the worker; exactly one of its fields is set.
+type Request struct {
+	Load *Load `json:"load,omitempty"`
+	Eval *Eval `json:"eval,omitempty"`
+	Test *Test `json:"test,omitempty"`
+}
+
+// File is a rule or data file's name, as the user would recognise it, and its text.
+type File struct {
+	Name   string `json:"name"`
+	Source string `json:"source"`
+}
+
+// Load compiles the rules; it is the first request and is answered with a Loaded.
+type Load struct {
+	Rules []File `json:"rules"`
+	// Data are JSON or YAML documents merged into data, as conftest's --data does.
+	Data []File `json:"data,omitempty"`
+	// Namespaces are the packages whose deny, violation and warn rules give findings under
+	// the conftest contract; empty means ["main"], conftest's default.
+	Namespaces    []string `json:"namespaces,omitempty"`
+	AllNamespaces bool     `json:"all_namespaces,omitempty"`
+	// Tests keeps the _test.rego files and print() output, for Test requests.
+	Tests bool `json:"tests,omitempty"`
+	// Disabled are rule references (data.main.deny) not to evaluate.
+	Disabled []string `json:"disabled,omitempty"`
+	// CPU is the CPU time one document's evaluation may take.
+	CPU time.Duration `json:"cpu"`
+}
+
+// Loaded is the answer to Load.
+type Loaded struct {
+	Rules []Rule `json:"rules"`
+	// Errors are parse and compile errors: when any is present, no rule is loaded.
+	Errors []Problem `json:"errors,omitempty"`
+	// Warnings are rules that can never fire: they read input paths that the input of their
+	// contract does not have, as OPA's type checker finds against its schema.
+	Warnings []Problem `json:"warnings,omitempty"`
+	// Positions reports whether a rule reads the positions table, so that the parent builds it
+	// only then.
+	Positions bool `json:"positions,omitempty"`
+}
+
+// Contracts: what input a rule sees.
+const (
+	// Conftest: input is the policy document itself, as conftest test policy.json gives it;
+	// the request and positions are in data.policylint.context.
+	Conftest = "conftest"
+	// Policylint: input is {"path", "policy", "request", "positions"}; a module opts in with
+	// METADATA schemas: [{input: schema.policylint}].
+	Policylint = "policylint"
+)
+
+// Rule is one custom rule that gives findings: a deny, violation or warn rule of a package,
+// with what its METADATA says of it.
+type Rule struct {
+	Ref      string `json:"ref"` // data.main.deny
+	Code     string `json:"code"`
+	Slug     string `json:"slug"`
+	Severity string `json:"severity"`
+	Title    string `json:"title,omitempty"`
+	// Description is the METADATA description.
+	Description string `json:"description,omitempty"`
+	// URL is the first related_resources entry: the rule's documentation.
+	URL      string `json:"url,omitempty"`
+	Contract string `json:"contract"`
+	// File and Row are where the rule is defined (its first definition).
+	File string `json:"file"`
+	Row  int    `json:"row"`
+}
+
+// Problem is an error or warning at a place of a rule file.
+type Problem struct {
+	File string `json:"file,omitempty"`
+	Row  int    `json:"row,omitempty"`
+	Col  int    `json:"col,omitempty"`
+	Msg  string `json:"msg"`
+}
+
+// Eval evaluates every loaded rule on one document.
+type Eval struct {
+	// Policy is the session policy document, JSON.
+	Policy json.RawMessage `json:"policy"`
+	// Context is what the policylint contract's input holds besides the policy, and what
+	// data.policylint.context holds for the conftest contract: {"path", "kind", "request",
+	// "positions"}.
+	Context json.RawMessage `json:"context"`
+	// Path and Dir name the file for data.conftest.file, as conftest does.
+	Path string `json:"path"`
+}
+
+// Evaluated is the answer to Eval.
+type Evaluated struct {
+	Findings []Finding `json:"findings,omitempty"`
+	// Prints are the lines print() wrote, each "file:row: message".
+	Prints []string `json:"prints,omitempty"`
+	// Timeout is set when the CPU budget ran out; Findings then hold those of the rules that
+	// finished.
+	Timeout bool `json:"timeout,omitempty"`
+	// Errors are rules that failed at run time, or returned something that is not a finding.
+	Errors []Problem `json:"errors,omitempty"`
+}
+
+// Finding is one result of a rule.
+type Finding struct {
+	Ref     string `json:"ref"`
+	Message string `json:"msg"`
+	// Pointer is a JSON Pointer into the policy, from the result's "pointer", or found from
+	// what the rule read to produce the result; "" for the document.
+	Pointer string `json:"pointer,omitempty"`
+	// Line is a 1-based line of the policy from a conftest "_loc": {"line": N}; 0 when none.
+	Line int `json:"line,omitempty"`
+}
+
+// Test runs the loaded _test.rego files.
+type Test struct {
+	// Run selects tests whose name matches this regular expression (opa test --run).
+	Run      string `json:"run,omitempty"`
+	Coverage bool   `json:"coverage,omitempty"`
+	Verbose  bool   `json:"verbose,omitempty"`
+}
+
+// Tested is the answer to Test.
+type Tested struct {
+	// Output is the report, one line per failed (or, verbose, every) test.
+	Output         string `json:"output"`
+	Passed, Failed int
+	// Coverage is the percentage of rule lines the tests reach, and the lines they do not.
+	Coverage *Coverage `json:"coverage,omitempty"`
+	Errors   []Problem `json:"errors,omitempty"`
+}
+
+// Coverage is OPA's coverage report, per file.
+type Coverage struct {
+	Percent float64        `json:"percent"`
+	Files   []FileCoverage `json:"files"`
+}
+
+// FileCoverage is one rule file's coverage.
+type FileCoverage struct {
+	File    string   `json:"file"`
+	Percent float64  `json:"percent"`
+	Missed  [][2]int `json:"missed,omitempty"` // line ranges no test reaches
+}
+
+// Reply is one message from the worker; exactly one of its fields is set.
+type Reply struct {
+	Loaded    *Loaded    `json:"loaded,omitempty"`
+	Evaluated *Evaluated `json:"evaluated,omitempty"`
+	Tested    *Tested    `json:"tested,omitempty"`
+	// Fatal is a request the worker could not handle at all.
+	Fatal string `json:"fatal,omitempty"`
+}

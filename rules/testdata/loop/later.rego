@@ -1,3 +1,0 @@
-package zzz
-
-deny contains "runs after loop" if true

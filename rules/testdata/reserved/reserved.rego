@@ -1,3 +1,0 @@
-package policylint.rules.mine
-
-report contains {"msg": "x"} if true

@@ -1,5 +1,0 @@
-package broken
-
-deny contains msg if {
-	msg := "x" +
-}
