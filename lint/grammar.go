@@ -1,243 +1,200 @@
 package lint
 
 import (
-	"bytes"
-	_ "embed"
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/policylint/policylint/internal/jsonpos"
 )
 
-// The IAM policy grammar as a JSON Schema (lint/schema/session-policy.json), validated with
-// santhosh-tekuri/jsonschema. Its errors are mapped through their JSON Pointers to places and
-// rewritten into messages here: schema error text never reaches users.
-
-//go:embed schema/session-policy.json
-var schemaJSON []byte
-
-const schemaURL = "https://github.com/policylint/policylint/lint/schema/session-policy.json"
-
-var schemas struct {
-	once      sync.Once
-	doc, stmt *jsonschema.Schema
-}
-
-// compiledSchemas compiles the embedded schema once: the document, and one statement.
-func compiledSchemas() (doc, stmt *jsonschema.Schema) {
-	schemas.once.Do(func() {
-		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft7
-		c.LoadURL = func(url string) (io.ReadCloser, error) {
-			return nil, fmt.Errorf("policylint loads no schema from %s", url)
-		}
-		if err := c.AddResource(schemaURL, bytes.NewReader(schemaJSON)); err != nil {
-			panic(err) // the embedded schema is tested
-		}
-		schemas.doc = c.MustCompile(schemaURL)
-		schemas.stmt = c.MustCompile(schemaURL + "#/definitions/statement")
-	})
-	return schemas.doc, schemas.stmt
-}
+// The IAM policy grammar (IAM User Guide, Grammar of the IAM JSON policy language), checked on
+// the parsed tree in one walk. lint/schema/session-policy.json states the same grammar as a JSON
+// Schema, for reading, and a test holds the two to the same findings on every golden and corpus
+// file (grammar_schema_test.go).
 
 // The element names each object of a policy takes (IAM User Guide, JSON policy element
 // reference).
 var (
 	documentElements  = []string{"Version", "Id", "Statement"}
 	statementElements = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+	// policyVersions are the Version values IAM accepts.
+	policyVersions = []string{"2012-10-17", "2008-10-17"}
 )
 
-// grammarProblems validates the policy against the schema once and returns what is wrong, for
-// the grammar rules to report their own.
+// grammarProblems checks the policy's grammar once and returns what is wrong, for the grammar
+// rules to report their own.
 func (p *Pass) grammarProblems() []problem {
 	if p.grammar != nil {
 		return *p.grammar
 	}
-	var out []problem
-	p.grammar = &out
+	g := &grammar{p: p}
+	p.grammar = &g.out
 	root := p.Doc.Root
 	if root == nil {
-		return out
+		return g.out
 	}
-	docSchema, stmtSchema := compiledSchemas()
-	doc := p.policyValue()
-	out = append(out, p.schemaErrors(docSchema, doc, "")...)
 	if root.Kind != jsonpos.Object {
-		return out
+		g.add("element-type", root, fmt.Sprintf(`the policy must be a JSON object, {"Version": "2012-10-17", "Statement": [...]}; got %s`, describeValue(root)))
+		return g.out
 	}
-	// The statements are validated one by one, on their part of the converted document.
-	var stmts []any
-	switch st := doc.(map[string]any)["Statement"].(type) {
-	case map[string]any:
-		stmts = []any{st}
-	case []any:
-		stmts = st
-	}
-	for _, s := range p.statements() {
-		if len(s.v.Members) == 0 {
-			continue // empty-statement says it once
-		}
-		i := 0
-		if s.pointer != "/Statement" {
-			i, _ = strconv.Atoi(strings.TrimPrefix(s.pointer, "/Statement/"))
-		}
-		out = append(out, p.schemaErrors(stmtSchema, stmts[i], s.pointer)...)
-	}
-	return out
+	g.document(root)
+	return g.out
 }
 
-// policyValue is the policy converted for the schema validator and the Rego rules, once.
-func (p *Pass) policyValue() any {
-	if p.value == nil {
-		p.value = toAny(p.Doc.Root)
-	}
-	return p.value
+type grammar struct {
+	p   *Pass
+	out []problem
 }
 
-// schemaErrors validates v (a converted part of the policy) against sc and turns each leaf error
-// into a problem; base is v's pointer in the document.
-func (p *Pass) schemaErrors(sc *jsonschema.Schema, v any, base string) []problem {
-	err := sc.Validate(v)
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return nil
+func (g *grammar) add(slug string, v *jsonpos.Value, msg string) {
+	g.out = append(g.out, problem{slug: slug, at: place{g.p.Doc, v.Start, v.End}, msg: msg})
+}
+
+// warn adds a problem that IAM accepts: it is reported at warning severity.
+func (g *grammar) warn(slug string, v *jsonpos.Value, msg string) {
+	g.add(slug, v, msg)
+	g.out[len(g.out)-1].warning = true
+}
+
+func (g *grammar) unknown(m jsonpos.Member, allowed []string, in string) {
+	msg := fmt.Sprintf("unknown element %q", m.Key)
+	if s := suggest(m.Key, allowed); s != "" {
+		msg += fmt.Sprintf(": did you mean %q?", s)
+	} else {
+		msg += fmt.Sprintf(" in a %s: IAM accepts %s", in, strings.Join(allowed, ", "))
 	}
-	var out []problem
-	seen := map[string]bool{}
-	var leaves func(e *jsonschema.ValidationError)
-	leaves = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) > 0 {
-			for _, c := range e.Causes {
-				leaves(c)
+	g.out = append(g.out, problem{slug: "unknown-element", at: place{g.p.Doc, m.KeyStart, m.KeyEnd}, msg: msg})
+}
+
+func (g *grammar) document(root *jsonpos.Value) {
+	hasStatement := false
+	for _, m := range root.Members {
+		v := m.Value
+		switch m.Key {
+		case "Version":
+			if v.Kind != jsonpos.String || !slices.Contains(policyVersions, v.Str) {
+				g.add("invalid-version", v, fmt.Sprintf(`Version must be "2012-10-17" (or the legacy "2008-10-17"); got %s`, describeValue(v)))
 			}
-			return
-		}
-		for _, pr := range p.rewrite(e, base) {
-			if key := pr.slug + pr.msg + fmt.Sprint(pr.at.start); !seen[key] {
-				seen[key] = true
-				out = append(out, pr)
+		case "Id":
+			if v.Kind != jsonpos.String {
+				g.add("element-type", v, fmt.Sprintf("Id must be a string; got %s", v.Kind))
 			}
-		}
-	}
-	leaves(ve)
-	return out
-}
-
-// rewrite turns one schema error into problems with human messages.
-func (p *Pass) rewrite(e *jsonschema.ValidationError, base string) []problem {
-	ptr := base + e.InstanceLocation
-	v, ok := p.Doc.Lookup(ptr)
-	if !ok {
-		return nil
-	}
-	at := place{p.Doc, v.Start, v.End}
-	kw := e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
-	name := elementName(ptr)
-	inCondition := strings.Contains(ptr, "/Condition/")
-	switch {
-	case kw == "additionalProperties":
-		allowed := documentElements
-		if base != "" {
-			allowed = statementElements
-		}
-		var out []problem
-		for _, m := range v.Members {
-			if !slices.Contains(allowed, m.Key) {
-				msg := fmt.Sprintf("unknown element %q", m.Key)
-				if s := suggest(m.Key, allowed); s != "" {
-					msg += fmt.Sprintf(": did you mean %q?", s)
-				} else {
-					msg += fmt.Sprintf(" in a %s: IAM accepts %s", map[bool]string{true: "statement", false: "policy"}[base != ""], strings.Join(allowed, ", "))
+		case "Statement":
+			hasStatement = true
+			switch v.Kind {
+			case jsonpos.Object:
+				g.statement(v)
+			case jsonpos.Array:
+				for _, e := range v.Elems {
+					if e.Kind != jsonpos.Object {
+						g.add("element-type", e, fmt.Sprintf("a statement must be an object with Effect, Action and Resource; got %s", describeValue(e)))
+						continue
+					}
+					g.statement(e)
 				}
-				out = append(out, problem{"unknown-element", place{p.Doc, m.KeyStart, m.KeyEnd}, msg})
+			default:
+				g.add("element-type", v, fmt.Sprintf("Statement must be a statement object or a list of them; got %s", v.Kind))
 			}
+		default:
+			g.unknown(m, documentElements, "policy")
 		}
-		return out
-	case kw == "required" && base == "":
-		return []problem{{"missing-statement", place{p.Doc, v.Start, v.Start + 1}, "the policy has no Statement: IAM rejects it; add \"Statement\": [...] with at least one statement"}}
-	case kw == "required":
-		return []problem{{"missing-effect", place{p.Doc, v.Start, v.Start + 1}, "statement has no Effect: IAM rejects it; add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""}}
-	case name == "Effect":
-		msg := fmt.Sprintf("Effect must be \"Allow\" or \"Deny\"; got %s", describeValue(v))
-		if v.Kind == jsonpos.String {
-			if s := suggest(v.Str, []string{"Allow", "Deny"}); s != "" {
-				msg += fmt.Sprintf(": did you mean %q?", s)
+	}
+	if !hasStatement {
+		g.out = append(g.out, problem{slug: "missing-statement", at: place{g.p.Doc, root.Start, root.Start + 1},
+			msg: `the policy has no Statement: IAM rejects it; add "Statement": [...] with at least one statement`})
+	}
+}
+
+func (g *grammar) statement(s *jsonpos.Value) {
+	if len(s.Members) == 0 {
+		return // empty-statement says it once
+	}
+	hasEffect := false
+	for _, m := range s.Members {
+		v := m.Value
+		switch m.Key {
+		case "Sid":
+			if v.Kind != jsonpos.String {
+				g.add("element-type", v, fmt.Sprintf("Sid must be a string; got %s", v.Kind))
 			}
-		}
-		return []problem{{"invalid-effect", at, msg}}
-	case name == "Version" && ptr == "/Version":
-		return []problem{{"invalid-version", at, fmt.Sprintf("Version must be \"2012-10-17\" (or the legacy \"2008-10-17\"); got %s", describeValue(v))}}
-	case inCondition && kw == "type":
-		return []problem{{"condition-type", at, fmt.Sprintf("condition value %s must be a string, number or boolean, or a list of them", describeValue(v))}}
-	case kw == "minItems":
-		return []problem{{"element-type", at, fmt.Sprintf("%s is an empty list: IAM rejects it; give at least one value or remove the element", name)}}
-	case kw == "type":
-		return []problem{{"element-type", at, fmt.Sprintf("%s must be %s; got %s", name, expectedType(e.KeywordLocation, ptr), v.Kind)}}
-	}
-	return []problem{{"element-type", at, fmt.Sprintf("%s is not valid here", name)}}
-}
-
-// expectedType words what the schema wanted at a keyword location.
-func expectedType(keyword, ptr string) string {
-	switch {
-	case ptr == "/Statement":
-		return "a statement object or a list of them"
-	case strings.Contains(keyword, "stringOrStrings/items"):
-		return "a string"
-	case strings.Contains(keyword, "stringOrStrings"):
-		return "a string or a list of strings"
-	case strings.HasSuffix(ptr, "/Condition"):
-		return `an object of condition operators, like {"StringEquals": {"aws:PrincipalTag/team": "data"}}`
-	case strings.Count(ptr[strings.Index(ptr+"/Condition", "/Condition"):], "/") == 2:
-		return `an object of condition keys and values, like {"aws:PrincipalTag/team": "data"}`
-	}
-	return "a string"
-}
-
-// elementName is the policy element a pointer is in: its last token that is not an index.
-func elementName(ptr string) string {
-	toks := strings.Split(ptr, "/")
-	for i := len(toks) - 1; i >= 0; i-- {
-		if t := toks[i]; t != "" && (t[0] < '0' || t[0] > '9') {
-			return strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		case "Effect":
+			hasEffect = true
+			if v.Kind != jsonpos.String || v.Str != "Allow" && v.Str != "Deny" {
+				msg := fmt.Sprintf(`Effect must be "Allow" or "Deny"; got %s`, describeValue(v))
+				if v.Kind == jsonpos.String {
+					if s := suggest(v.Str, []string{"Allow", "Deny"}); s != "" {
+						msg += fmt.Sprintf(": did you mean %q?", s)
+					}
+				}
+				g.add("invalid-effect", v, msg)
+			}
+		case "Principal", "NotPrincipal":
+			// session-principal reports them.
+		case "Action", "NotAction", "Resource", "NotResource":
+			g.stringOrStrings(m.Key, v)
+		case "Condition":
+			g.condition(v)
+		default:
+			g.unknown(m, statementElements, "statement")
 		}
 	}
-	return "the policy"
+	if !hasEffect {
+		g.out = append(g.out, problem{slug: "missing-effect", at: place{g.p.Doc, s.Start, s.Start + 1},
+			msg: `statement has no Effect: IAM rejects it; add "Effect": "Allow" or "Effect": "Deny"`})
+	}
 }
 
-// toAny converts a tree to what encoding/json decodes with UseNumber, for the schema validator.
-func toAny(v *jsonpos.Value) any {
+// stringOrStrings checks an element that is a string or a non-empty list of strings. IAM accepts
+// an empty list (Access Analyzer suggests removing it: EMPTY_ARRAY_ACTION, EMPTY_ARRAY_RESOURCE),
+// so that is a warning: the statement then matches nothing.
+func (g *grammar) stringOrStrings(name string, v *jsonpos.Value) {
 	switch v.Kind {
-	case jsonpos.Bool:
-		return v.Bool
-	case jsonpos.Number:
-		return json.Number(v.Str)
 	case jsonpos.String:
-		return v.Str
 	case jsonpos.Array:
-		a := make([]any, len(v.Elems))
-		for i, e := range v.Elems {
-			a[i] = toAny(e)
+		if len(v.Elems) == 0 {
+			g.warn("element-type", v, fmt.Sprintf("%s is an empty list, so the statement matches nothing: IAM accepts it, but it is likely a mistake; give at least one value or remove the statement", name))
 		}
-		return a
-	case jsonpos.Object:
-		m := make(map[string]any, len(v.Members))
-		for _, mem := range v.Members {
-			m[mem.Key] = toAny(mem.Value)
+		for _, e := range v.Elems {
+			if e.Kind != jsonpos.String {
+				g.add("element-type", e, fmt.Sprintf("%s must be a string; got %s", name, e.Kind))
+			}
 		}
-		return m
+	default:
+		g.add("element-type", v, fmt.Sprintf("%s must be a string or a list of strings; got %s", name, v.Kind))
 	}
-	return nil
 }
 
-// reportGrammar reports the schema problems of the running rule.
+// condition checks a Condition block: an object of operators, each an object of condition keys,
+// each a value or a list of values.
+func (g *grammar) condition(c *jsonpos.Value) {
+	if c.Kind != jsonpos.Object {
+		g.add("element-type", c, fmt.Sprintf(`Condition must be an object of condition operators, like {"StringEquals": {"aws:PrincipalTag/team": "data"}}; got %s`, c.Kind))
+		return
+	}
+	for _, op := range c.Members {
+		block := op.Value
+		if block.Kind != jsonpos.Object {
+			g.add("element-type", block, fmt.Sprintf(`the %s block must be an object of condition keys and their values, like {"aws:PrincipalTag/team": "data"}; got %s`, quoteShort(op.Key), describeValue(block)))
+			continue
+		}
+		for _, key := range block.Members {
+			values := []*jsonpos.Value{key.Value}
+			if key.Value.Kind == jsonpos.Array {
+				values = key.Value.Elems
+			}
+			for _, v := range values {
+				switch v.Kind {
+				case jsonpos.String, jsonpos.Number, jsonpos.Bool:
+				default:
+					g.add("condition-type", v, fmt.Sprintf("the value of %s must be a string, number or boolean, or a list of them; got %s", quoteShort(key.Key), describeValue(v)))
+				}
+			}
+		}
+	}
+}
+
+// reportGrammar reports the grammar problems of the running rule.
 func (p *Pass) reportGrammar() {
 	p.reportSlug(p.grammarProblems())
 }

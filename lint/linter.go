@@ -367,8 +367,7 @@ type Pass struct {
 	in      string // JSON Pointer of the request parameter holding Doc, for an embedded policy
 	rule    *Rule
 	diags   []pending
-	grammar *[]problem // the schema validation, done once
-	value   any        // the policy converted to Go values, once (policyValue)
+	grammar *[]problem // the grammar check, done once
 	path    string     // the file as the user named it, for the custom rules' context
 	host    *embedding // the request file holding Doc, for an embedded policy
 	match   *matcher   // wildcard matching, with one budget for the document

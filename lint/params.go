@@ -14,6 +14,8 @@ type problem struct {
 	slug string
 	at   place
 	msg  string
+	// warning reports the problem at warning severity: IAM accepts what it describes.
+	warning bool
 }
 
 // paramProblems walks the request's parameters once against the operation's table and returns
@@ -39,7 +41,7 @@ type paramWalker struct {
 }
 
 func (w *paramWalker) add(slug string, at place, format string, args ...any) {
-	w.out = append(w.out, problem{slug, at, fmt.Sprintf(format, args...)})
+	w.out = append(w.out, problem{slug: slug, at: at, msg: fmt.Sprintf(format, args...)})
 }
 
 // opContext says which operation a message is about, and why when it was inferred.
@@ -306,7 +308,11 @@ func (p *Pass) reportProblems() {
 // reportSlug reports the problems of the running rule.
 func (p *Pass) reportSlug(problems []problem) {
 	for _, pr := range problems {
-		if pr.slug == p.rule.Slug {
+		switch {
+		case pr.slug != p.rule.Slug:
+		case pr.warning:
+			p.reportAtSeverity(Warning, pr.at, pr.msg)
+		default:
 			p.reportAt(pr.at, pr.msg)
 		}
 	}

@@ -719,8 +719,11 @@ var Rules = []*Rule{
 	{
 		Code: "PL5020", Slug: "element-type", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "Data type mismatch",
 		Title: "a policy element of the wrong JSON type",
-		Rationale: "Action, Resource and their Not forms are a string or a non-empty list of strings; Condition is an object " +
-			"of operators, each an object of keys; Sid and Id are strings. IAM rejects other types.",
+		Rationale: "Action, Resource and their Not forms are a string or a list of strings; Condition is an object of " +
+			"operators, each an object of keys; Sid and Id are strings; each statement is an object. IAM rejects other types " +
+			"with MalformedPolicyDocument. An empty list (\"Action\": []) is the exception: the grammar asks for at least one " +
+			"value, but IAM accepts it and the statement matches nothing, and Access Analyzer reports it only as a suggestion " +
+			"(EMPTY_ARRAY_ACTION, EMPTY_ARRAY_RESOURCE); policylint warns, as the sources disagree.",
 		Bad:  statementPolicy(`{"Effect": "Allow", "Action": ["s3:GetObject", 7], "Resource": []}`),
 		Good: goodPolicy, Source: srcGrammar,
 	},
