@@ -1,0 +1,321 @@
+package lint
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/source"
+	"github.com/policylint/policylint/internal/source/workflow"
+	yamlsource "github.com/policylint/policylint/internal/source/yaml"
+	"github.com/policylint/policylint/pack"
+)
+
+// The kinds of file policylint reads, told apart by content and name (Classify).
+const (
+	KindPolicy    = "policy"         // a session policy in JSON, or in YAML
+	KindRequest   = "request"        // an STS request in the --cli-input-json or --cli-input-yaml shape
+	KindWorkflow  = "workflow"       // a GitHub Actions workflow
+	KindTerraform = "terraform"      // a Terraform configuration file (.tf)
+	KindPlan      = "terraform-plan" // the JSON of terraform show -json
+	kindNone      = ""               // none of these
+)
+
+// Candidate reports whether a file found by a directory walk may be of a kind policylint reads,
+// by its name alone: JSON, YAML and Terraform files. Lint tells by content.
+func Candidate(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json", ".yaml", ".yml", ".tf":
+		return true
+	}
+	return false
+}
+
+// Lint checks one file the user named: a session policy or STS request in JSON or YAML, a GitHub
+// workflow, a Terraform file or plan. path names it in the results and resolves a request's
+// "file://" policy. The first result is the file's own; a request whose policy is another file
+// adds that file's result. A file of no kind policylint reads is reported (unknown-document).
+func (l *Linter) Lint(path string, src []byte) []*Result {
+	results, _ := l.lint(path, src, true)
+	return results
+}
+
+// LintFound checks a file found by a directory walk or given in a hook's file list, which may be
+// any JSON, YAML or Terraform file: one of no kind policylint reads (package.json) returns no
+// results and why it was skipped.
+func (l *Linter) LintFound(path string, src []byte) ([]*Result, string) {
+	return l.lint(path, src, false)
+}
+
+func (l *Linter) lint(path string, src []byte, named bool) ([]*Result, string) {
+	results, skipped := l.read(path, src, named)
+	if skipped != "" && !named {
+		return nil, skipped
+	}
+	for _, r := range results {
+		l.configure(r)
+	}
+	return results, ""
+}
+
+// read lints a file by its kind; skipped says why the file is of none.
+func (l *Linter) read(path string, src []byte, named bool) ([]*Result, string) {
+	switch ext := strings.ToLower(filepath.Ext(path)); {
+	case ext == ".yaml" || ext == ".yml":
+		return l.readYAML(path, src, named)
+	}
+	doc, err := jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
+	kind, why := jsonKind(doc, err, named)
+	if kind == kindNone {
+		return l.unknown(path, src, why), why
+	}
+	return l.lintJSON(path, doc, err), ""
+}
+
+// prepareFile prepares the first policy or request a file holds, for Estimate.
+func (l *Linter) prepareFile(path string, src []byte) (prepared, bool) {
+	doc, err := jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
+	a := newAssembly()
+	a.file(doc, path)
+	return l.prepareDoc(a, path, doc, err, isRequestDocument(doc), nil), true
+}
+
+// unknown is the result for a named file of no kind policylint reads.
+func (l *Linter) unknown(path string, src []byte, why string) []*Result {
+	host := jsonpos.Text(src)
+	res := &Result{Path: path, Doc: host}
+	l.addFindings(res, host, []source.Finding{{Rule: "unknown-document", Start: 0, End: 0,
+		Message: why + ": policylint lints session policies and STS requests in JSON or YAML, GitHub workflows, Terraform files and plans; name only those"}})
+	return []*Result{res}
+}
+
+// policyElements are the names of IAM policy and statement elements; a JSON object with one at
+// its top is a policy, however broken.
+var policyElements = []string{"Version", "Statement", "Id", "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"}
+
+// jsonKind tells a policy from a request and from JSON of neither kind (package.json): a policy
+// has an IAM element at its top (Statement in any case, Version with a policy version), a request
+// an STS parameter that names an operation or two of any (a named file: one, written exactly as
+// STS names it, or two in any case). A named file that is not JSON is read
+// as a broken policy, and so is a named array, string or empty object; a found file is read only
+// when its text mentions Statement or an STS parameter.
+func jsonKind(doc *jsonpos.Document, err error, named bool) (string, string) {
+	if plan(doc) {
+		return KindPlan, ""
+	}
+	root := doc.Root
+	if err != nil || root == nil {
+		if named || bytes.Contains(doc.Src, []byte(`"Statement"`)) || lexicalRequest(doc.Src) {
+			return KindPolicy, ""
+		}
+		return kindNone, "not valid JSON, and nothing in it looks like a policy or an STS request"
+	}
+	if root.Kind != jsonpos.Object || named && len(root.Members) == 0 {
+		if named {
+			return KindPolicy, "" // reported for what it is: not a policy object
+		}
+		return kindNone, fmt.Sprintf("a JSON %s, not an object with policy elements or request parameters", root.Kind)
+	}
+	exact, folded := 0, 0
+	for _, m := range root.Members {
+		if slices.Contains(policyElements, m.Key) || strings.EqualFold(m.Key, "Statement") ||
+			strings.EqualFold(m.Key, "Version") && (m.Value.Str == "2012-10-17" || m.Value.Str == "2008-10-17") {
+			return kindOf(doc), ""
+		}
+		if p := paramByName(m.Key, false); p != nil {
+			exact++
+			if slices.Contains(operationKeys, m.Key) {
+				exact++
+			}
+		} else if paramByName(m.Key, true) != nil {
+			folded++
+		}
+	}
+	if exact >= 2 || exact+folded >= 2 || named && exact == 1 {
+		return kindOf(doc), ""
+	}
+	return kindNone, "a JSON object with neither an IAM policy element (Statement, Version) nor STS request parameters (RoleArn, RoleSessionName)"
+}
+
+// operationKeys are the parameters that name the operation of a request on their own.
+var operationKeys = []string{"RoleArn", "RoleSessionName", "WebIdentityToken", "SAMLAssertion", "PrincipalArn"}
+
+func kindOf(doc *jsonpos.Document) string {
+	if isRequestDocument(doc) {
+		return KindRequest
+	}
+	return KindPolicy
+}
+
+// lexicalRequest reports text that names an STS parameter as a JSON key.
+func lexicalRequest(src []byte) bool {
+	for _, k := range operationKeys {
+		if bytes.Contains(src, []byte(`"`+k+`"`)) {
+			return true
+		}
+	}
+	return false
+}
+
+// plan reports the JSON of terraform show -json: format_version with planned_values.
+func plan(doc *jsonpos.Document) bool {
+	if doc.Root == nil {
+		return false
+	}
+	_, v := doc.Root.Get("format_version")
+	_, p := doc.Root.Get("planned_values")
+	return v && p
+}
+
+// readYAML lints a YAML file: a GitHub workflow, or a policy or request in YAML.
+func (l *Linter) readYAML(path string, src []byte, named bool) ([]*Result, string) {
+	host := jsonpos.Text(src)
+	f, err := yamlsource.Parse(src)
+	if err != nil {
+		if !named && !workflowPath(path) {
+			return nil, "not valid YAML"
+		}
+		se := err.(*yamlsource.SyntaxError)
+		at := f.LineStart(se.Line)
+		res := &Result{Path: path, Doc: host}
+		l.addFindings(res, host, []source.Finding{{Rule: "yaml-syntax", Start: at, End: at, Message: "the file is not valid YAML: " + se.Msg}})
+		return []*Result{res}, ""
+	}
+	if f.Root == nil {
+		return l.unknown(path, src, "an empty YAML file"), "an empty YAML file"
+	}
+	if workflow.Is(f, path) {
+		return l.lintSource(path, host, workflow.Read(f, workflow.Options{Path: path, Lengths: l.cfg.Lengths})), ""
+	}
+	v, err := f.Value(f.Root)
+	if err != nil {
+		res := &Result{Path: path, Doc: host}
+		l.addFindings(res, host, []source.Finding{{Rule: "yaml-syntax", Start: f.Start(f.Root), End: f.Start(f.Root), Message: "the file cannot be read: " + err.Error()}})
+		return []*Result{res}, ""
+	}
+	js, m := source.Render(v)
+	doc, perr := jsonpos.Parse(js, jsonpos.Options{MaxBytes: MaxInputBytes})
+	kind, _ := jsonKind(doc, perr, false)
+	if kind != KindPolicy && kind != KindRequest {
+		why := "a YAML file that is neither a session policy, an STS request nor a GitHub workflow"
+		return l.unknown(path, src, why), why
+	}
+	d := source.Doc{Kind: source.Policy, JSON: js, Map: m}
+	if kind == KindRequest {
+		d.Kind = source.Request
+	}
+	return l.lintSource(path, host, source.File{Docs: []source.Doc{d}}), ""
+}
+
+// workflowPath reports a file in a repository's .github/workflows folder.
+func workflowPath(path string) bool {
+	return strings.Contains(filepath.ToSlash(filepath.Dir(path))+"/", ".github/workflows/")
+}
+
+// lintSource lints the documents a source reader found in a file, each rendered as JSON and
+// embedded in the file through its map, and gives their findings, and the reader's own, to the
+// file's result.
+func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) []*Result {
+	res := &Result{Path: path, Doc: host}
+	out := []*Result{res}
+	for i := range f.Docs {
+		d := &f.Docs[i]
+		doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
+		a := newAssembly()
+		a.file(host, path)
+		a.embed(doc, host, d.Map)
+		rs := l.lintPrepared(l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d))
+		for j := range rs[0].Diagnostics {
+			annotate(&rs[0].Diagnostics[j], d)
+		}
+		res.Diagnostics = append(res.Diagnostics, rs[0].Diagnostics...)
+		res.Secrets = append(res.Secrets, rs[0].Secrets...)
+		out = append(out, rs[1:]...)
+	}
+	l.addFindings(res, host, f.Findings)
+	slices.SortStableFunc(res.Diagnostics, func(x, y Diagnostic) int {
+		return cmp.Or(cmp.Compare(x.Range.Start.Offset, y.Range.Start.Offset), strings.Compare(x.Code, y.Code))
+	})
+	return out
+}
+
+// addFindings gives a reader's findings of enabled rules to the result.
+func (l *Linter) addFindings(res *Result, host *jsonpos.Document, fs []source.Finding) {
+	for _, f := range fs {
+		r := RuleByName(f.Rule)
+		if r == nil {
+			panic("source finding of no rule: " + f.Rule)
+		}
+		if !slices.Contains(l.rules, r) {
+			continue
+		}
+		res.Diagnostics = append(res.Diagnostics, Diagnostic{Code: r.Code, Rule: r.Slug, Severity: r.Severity,
+			Message: f.Message, In: f.At, Range: host.Range(f.Start, f.End)})
+	}
+}
+
+// sizeRules are the rules whose verdict depends on the length of everything the request holds.
+var sizeRules = []string{"PL2001", "PL3001"}
+
+// annotate says in a finding which values the file does not fix it was checked with: the
+// placeholders inside its range, and for a size finding every placeholder and assumed tag.
+func annotate(d *Diagnostic, doc *source.Doc) {
+	var what []string
+	size := slices.Contains(sizeRules, d.Code)
+	for _, a := range doc.Assumed {
+		inside := a.Start < d.Range.End.Offset && d.Range.Start.Offset < a.End || a.Start == d.Range.Start.Offset
+		sized := a.Counts == source.CountsPolicy && size || a.Counts == source.CountsTags && d.Code == "PL3001"
+		if (inside || sized) && !slices.Contains(what, a.What) {
+			what = append(what, a.What)
+		}
+	}
+	if len(what) == 0 {
+		return
+	}
+	const most = 4
+	more := ""
+	if len(what) > most {
+		more = fmt.Sprintf(" and %d more", len(what)-most)
+		what = what[:most]
+	}
+	d.Message += "; checked with values the file does not fix, at their assumed worst case: " + strings.Join(what, ", ") + more +
+		" (workflows.lengths in .policylint.yaml sets them)"
+}
+
+// suppliedAtRunTime reports a required parameter the request's consumer supplies itself.
+func (r *request) suppliedAtRunTime(name string) bool {
+	return r.src != nil && slices.Contains(r.src.Runtime, name)
+}
+
+// retried is what a consumer that drops tags and retries once on PackedPolicyTooLarge makes of a
+// request estimated at 100% or more: a warning when the retry fits (the session then lacks those
+// tags), the error otherwise.
+func (p *Pass) retried(r pack.Request, msg string) (Severity, string) {
+	src := p.req.src
+	if src == nil || len(src.Retry) == 0 {
+		return Error, msg
+	}
+	kept := r
+	kept.Tags = nil
+	var dropped []string
+	for _, t := range r.Tags {
+		if slices.Contains(src.Retry, t.Key) {
+			dropped = append(dropped, t.Key)
+		} else {
+			kept.Tags = append(kept.Tags, t)
+		}
+	}
+	if len(dropped) == 0 {
+		return Error, msg
+	}
+	e := p.cfg.model().EstimateTotal(kept)
+	retry := fmt.Sprintf("; %s then drops the tags %s and retries once, at about %g%%", src.Sender, strings.Join(dropped, ", "), e.Percent)
+	if e.Percent >= 100 {
+		return Error, msg + retry + ", which fails too"
+	}
+	return Warning, msg + retry + ", which passes: the session then lacks those tags"
+}
