@@ -10,6 +10,7 @@ import (
 
 	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/internal/source"
+	"github.com/policylint/policylint/internal/source/terraform"
 	"github.com/policylint/policylint/internal/source/workflow"
 	yamlsource "github.com/policylint/policylint/internal/source/yaml"
 	"github.com/policylint/policylint/pack"
@@ -26,8 +27,12 @@ const (
 )
 
 // Candidate reports whether a file found by a directory walk may be of a kind policylint reads,
-// by its name alone: JSON, YAML and Terraform files. Lint tells by content.
+// by its name alone: JSON, YAML and Terraform files that are not hidden (.pre-commit-config.yaml,
+// .policylint.yaml). Lint tells by content.
 func Candidate(name string) bool {
+	if strings.HasPrefix(filepath.Base(name), ".") {
+		return false
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".json", ".yaml", ".yml", ".tf":
 		return true
@@ -64,24 +69,68 @@ func (l *Linter) lint(path string, src []byte, named bool) ([]*Result, string) {
 
 // read lints a file by its kind; skipped says why the file is of none.
 func (l *Linter) read(path string, src []byte, named bool) ([]*Result, string) {
+	r := l.sources(path, src, named)
+	switch {
+	case r.skipped != "":
+		return l.unknown(path, src, r.skipped), r.skipped
+	case r.json != nil:
+		return l.lintJSON(path, r.json, r.jsonErr), ""
+	}
+	return l.lintSource(path, r.host, r.file), ""
+}
+
+// fileRead is a file as its source reader sees it: a JSON policy or request (json), the
+// documents a reader found in another kind of file (host and file), or why it is of no kind.
+type fileRead struct {
+	json    *jsonpos.Document
+	jsonErr error
+	host    *jsonpos.Document
+	file    source.File
+	skipped string
+}
+
+// sources reads a file by its kind, told by its name and content.
+func (l *Linter) sources(path string, src []byte, named bool) fileRead {
 	switch ext := strings.ToLower(filepath.Ext(path)); {
 	case ext == ".yaml" || ext == ".yml":
 		return l.readYAML(path, src, named)
+	case ext == ".tf":
+		f, err := terraform.Read(src, path)
+		if err != nil {
+			se := err.(*terraform.SyntaxError)
+			f = source.File{Findings: []source.Finding{{Rule: "hcl-syntax", Start: se.Start, End: se.End, Message: "the file is not valid HCL: " + se.Msg}}}
+		}
+		return fileRead{host: jsonpos.Text(src), file: f}
 	}
 	doc, err := jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
 	kind, why := jsonKind(doc, err, named)
-	if kind == kindNone {
-		return l.unknown(path, src, why), why
+	switch kind {
+	case kindNone:
+		return fileRead{skipped: why}
+	case KindPlan:
+		return fileRead{host: doc, file: terraform.ReadPlan(doc)}
 	}
-	return l.lintJSON(path, doc, err), ""
+	return fileRead{json: doc, jsonErr: err}
 }
 
 // prepareFile prepares the first policy or request a file holds, for Estimate.
 func (l *Linter) prepareFile(path string, src []byte) (prepared, bool) {
-	doc, err := jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
+	r := l.sources(path, src, true)
 	a := newAssembly()
-	a.file(doc, path)
-	return l.prepareDoc(a, path, doc, err, isRequestDocument(doc), nil), true
+	switch {
+	case r.skipped != "":
+		return prepared{}, false
+	case r.json != nil:
+		a.file(r.json, path)
+		return l.prepareDoc(a, path, r.json, r.jsonErr, isRequestDocument(r.json), nil), true
+	case len(r.file.Docs) == 0:
+		return prepared{}, false
+	}
+	d := &r.file.Docs[0]
+	doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
+	a.file(r.host, path)
+	a.embed(doc, r.host, d.Map)
+	return l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d), true
 }
 
 // unknown is the result for a named file of no kind policylint reads.
@@ -109,7 +158,7 @@ func jsonKind(doc *jsonpos.Document, err error, named bool) (string, string) {
 	}
 	root := doc.Root
 	if err != nil || root == nil {
-		if named || bytes.Contains(doc.Src, []byte(`"Statement"`)) || lexicalRequest(doc.Src) {
+		if named || lexicalPolicy(doc.Src) || lexicalRequest(doc.Src) {
 			return KindPolicy, ""
 		}
 		return kindNone, "not valid JSON, and nothing in it looks like a policy or an STS request"
@@ -151,6 +200,12 @@ func kindOf(doc *jsonpos.Document) string {
 	return KindPolicy
 }
 
+// lexicalPolicy reports text that has a Statement or Effect key, or a policy version.
+func lexicalPolicy(src []byte) bool {
+	return bytes.Contains(src, []byte(`"Statement"`)) || bytes.Contains(src, []byte(`"Effect"`)) ||
+		bytes.Contains(src, []byte(`"2012-10-17"`)) || bytes.Contains(src, []byte(`"2008-10-17"`))
+}
+
 // lexicalRequest reports text that names an STS parameter as a JSON key.
 func lexicalRequest(src []byte) bool {
 	for _, k := range operationKeys {
@@ -171,44 +226,38 @@ func plan(doc *jsonpos.Document) bool {
 	return v && p
 }
 
-// readYAML lints a YAML file: a GitHub workflow, or a policy or request in YAML.
-func (l *Linter) readYAML(path string, src []byte, named bool) ([]*Result, string) {
+// readYAML reads a YAML file: a GitHub workflow, or a policy or request in YAML.
+func (l *Linter) readYAML(path string, src []byte, named bool) fileRead {
 	host := jsonpos.Text(src)
 	f, err := yamlsource.Parse(src)
 	if err != nil {
 		if !named && !workflowPath(path) {
-			return nil, "not valid YAML"
+			return fileRead{skipped: "not valid YAML"}
 		}
 		se := err.(*yamlsource.SyntaxError)
 		at := f.LineStart(se.Line)
-		res := &Result{Path: path, Doc: host}
-		l.addFindings(res, host, []source.Finding{{Rule: "yaml-syntax", Start: at, End: at, Message: "the file is not valid YAML: " + se.Msg}})
-		return []*Result{res}, ""
+		return fileRead{host: host, file: source.File{Findings: []source.Finding{{Rule: "yaml-syntax", Start: at, End: at, Message: "the file is not valid YAML: " + se.Msg}}}}
 	}
 	if f.Root == nil {
-		return l.unknown(path, src, "an empty YAML file"), "an empty YAML file"
+		return fileRead{skipped: "an empty YAML file"}
 	}
 	if workflow.Is(f, path) {
-		return l.lintSource(path, host, workflow.Read(f, workflow.Options{Path: path, Lengths: l.cfg.Lengths})), ""
+		return fileRead{host: host, file: workflow.Read(f, workflow.Options{Path: path, Lengths: l.cfg.Lengths})}
 	}
 	v, err := f.Value(f.Root)
 	if err != nil {
-		res := &Result{Path: path, Doc: host}
-		l.addFindings(res, host, []source.Finding{{Rule: "yaml-syntax", Start: f.Start(f.Root), End: f.Start(f.Root), Message: "the file cannot be read: " + err.Error()}})
-		return []*Result{res}, ""
+		at := f.Start(f.Root)
+		return fileRead{host: host, file: source.File{Findings: []source.Finding{{Rule: "yaml-syntax", Start: at, End: at, Message: "the file cannot be read: " + err.Error()}}}}
 	}
 	js, m := source.Render(v)
 	doc, perr := jsonpos.Parse(js, jsonpos.Options{MaxBytes: MaxInputBytes})
-	kind, _ := jsonKind(doc, perr, false)
-	if kind != KindPolicy && kind != KindRequest {
-		why := "a YAML file that is neither a session policy, an STS request nor a GitHub workflow"
-		return l.unknown(path, src, why), why
+	switch kind, _ := jsonKind(doc, perr, false); kind {
+	case KindPolicy:
+		return fileRead{host: host, file: source.File{Docs: []source.Doc{{Kind: source.Policy, JSON: js, Map: m}}}}
+	case KindRequest:
+		return fileRead{host: host, file: source.File{Docs: []source.Doc{{Kind: source.Request, JSON: js, Map: m}}}}
 	}
-	d := source.Doc{Kind: source.Policy, JSON: js, Map: m}
-	if kind == KindRequest {
-		d.Kind = source.Request
-	}
-	return l.lintSource(path, host, source.File{Docs: []source.Doc{d}}), ""
+	return fileRead{skipped: "a YAML file that is neither a session policy, an STS request nor a GitHub workflow"}
 }
 
 // workflowPath reports a file in a repository's .github/workflows folder.
@@ -282,7 +331,7 @@ func annotate(d *Diagnostic, doc *source.Doc) {
 		more = fmt.Sprintf(" and %d more", len(what)-most)
 		what = what[:most]
 	}
-	d.Message += "; checked with values the file does not fix, at their assumed worst case: " + strings.Join(what, ", ") + more +
+	d.Message += "; assumed worst case of what the file does not fix: " + strings.Join(what, ", ") + more +
 		" (workflows.lengths in .policylint.yaml sets them)"
 }
 
@@ -317,5 +366,5 @@ func (p *Pass) retried(r pack.Request, msg string) (Severity, string) {
 	if e.Percent >= 100 {
 		return Error, msg + retry + ", which fails too"
 	}
-	return Warning, msg + retry + ", which passes: the session then lacks those tags"
+	return Warning, msg + retry + ", which passes, and the session then lacks those tags"
 }

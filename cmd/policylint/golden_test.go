@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -14,9 +15,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// TestGolden_Rules lints every testdata/rules/<slug>/*.json with the flags in the .args file
-// beside it, if any. A good*.json must be clean; any other file must be reported by the rule its
-// folder names, and its whole text output must equal the .golden file beside it.
+// TestGolden_Rules lints every testdata/rules/<slug>/ input (*.json, *.yml, *.yaml, *.tf) with
+// the flags in the .args file beside it, if any. A good* file must be clean; any other must be
+// reported by the rule its folder names, and its whole text output must equal the .golden file
+// beside it.
 func TestGolden_Rules(t *testing.T) {
 	dirs, err := filepath.Glob("../../testdata/rules/*")
 	if err != nil || len(dirs) == 0 {
@@ -30,11 +32,10 @@ func TestGolden_Rules(t *testing.T) {
 			continue
 		}
 		seen[slug] = true
-		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-		for _, file := range files {
+		for _, file := range inputs(dir) {
 			name := filepath.Base(file)
 			t.Run(slug+"/"+name, func(t *testing.T) {
-				base := strings.TrimSuffix(file, ".json")
+				base := strings.TrimSuffix(file, filepath.Ext(file))
 				args := []string{"lint"}
 				if b, err := os.ReadFile(base + ".args"); err == nil {
 					args = append(args, strings.Fields(string(b))...)
@@ -54,7 +55,7 @@ func TestGolden_Rules(t *testing.T) {
 				if !strings.Contains(stdout.String(), " "+slug+"]") {
 					t.Errorf("no %s finding in:\n%s", slug, stdout.String())
 				}
-				compareGolden(t, strings.TrimSuffix(name, ".json")+".golden", stdout.Bytes())
+				compareGolden(t, strings.TrimSuffix(name, filepath.Ext(name))+".golden", stdout.Bytes())
 			})
 		}
 	}
@@ -87,6 +88,21 @@ func TestGolden_Requests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// inputs lists the files of a golden folder policylint reads, sorted.
+func inputs(dir string) []string {
+	var out []string
+	for _, ext := range []string{"*.json", "*.yml", "*.yaml", "*.tf"} {
+		files, _ := filepath.Glob(filepath.Join(dir, ext))
+		for _, f := range files {
+			if !strings.HasPrefix(filepath.Base(f), ".") {
+				out = append(out, f)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // compareGolden compares got with the golden file, or rewrites it under -update.

@@ -113,7 +113,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var stdinData []byte
 	var stdinErr error
 	for _, file := range files {
-		if file == "-" {
+		if file.path == "-" {
 			stdinData, stdinErr = lint.ReadLimited(stdin)
 		}
 	}
@@ -122,7 +122,8 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		e    pack.Estimate
 	}
 	var out []estimate
-	for _, file := range files {
+	for _, in := range files {
+		file := in.path
 		src, err := readInput(file, stdinData, stdinErr)
 		if err != nil {
 			errs = append(errs, err)

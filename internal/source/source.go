@@ -7,6 +7,7 @@
 package source
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -147,7 +148,8 @@ func Within(t Text, s string, m Mapper, start, end int) Text {
 type TextBuilder struct {
 	b    []byte
 	m    *jsonpos.StringMap
-	next int // file offset a literal run would continue at; -1 after an atom
+	next int  // file offset a literal run would continue at; -1 after an atom
+	html bool // render strings with HTML characters escaped
 }
 
 func (tb *TextBuilder) init() {
@@ -239,7 +241,17 @@ func (v *Value) Get(key string) (*Value, bool) {
 // Render writes v as minified JSON and maps every byte of it into the file: each string's bytes
 // to where the file holds them, each value's start and end to the value's range.
 func Render(v Value) ([]byte, Mapper) {
-	var b TextBuilder
+	return renderAll(v, false)
+}
+
+// RenderHTMLEscaped is Render with <, >, & and U+2028, U+2029 written as \u escapes, as Go's
+// encoding/json and so Terraform's jsonencode write them.
+func RenderHTMLEscaped(v Value) ([]byte, Mapper) {
+	return renderAll(v, true)
+}
+
+func renderAll(v Value, html bool) ([]byte, Mapper) {
+	b := TextBuilder{html: html}
 	render(&b, v)
 	t := b.Text(v.Start, v.End)
 	return []byte(t.S), t.Map
@@ -284,7 +296,7 @@ func renderString(b *TextBuilder, t Text) {
 	s := t.S
 	for k := 0; k < len(s); {
 		r, n := utf8.DecodeRuneInString(s[k:])
-		if esc, ok := escape(r); ok {
+		if esc, ok := escape(r, b.html); ok {
 			b.Atom(esc, t.Source(k))
 		} else {
 			b.Copy(t, k, k+n)
@@ -296,8 +308,13 @@ func renderString(b *TextBuilder, t Text) {
 }
 
 // escape returns how encoding/json writes r in a string, when it does not write it as it is.
-func escape(r rune) (string, bool) {
+func escape(r rune, html bool) (string, bool) {
 	switch r {
+	case '<', '>', '&', 0x2028, 0x2029:
+		if html {
+			return fmt.Sprintf(`\u%04x`, r), true
+		}
+		return "", false
 	case '"':
 		return `\"`, true
 	case '\\':

@@ -152,14 +152,14 @@ func (r *reader) triggers() {
 		n, why := 11+refName, "refs/heads/ and github.ref_name"
 		switch ev {
 		case "pull_request":
-			n, why = len("refs/pull/1234567/merge"), "refs/pull/N/merge"
+			n, why = len("refs/pull/1234567/merge"), ""
 		case "pull_request_target":
 			n, why = 11+r.baseLen, "refs/heads/ and the base branch"
 		case "push":
 			b, bok := longest(filters[ev], "branches")
 			t, tok := longest(filters[ev], "tags")
 			if bok || tok {
-				n, why = max(11+b, 10+t), "its longest branches or tags filter"
+				n, why = max(11+b, 10+t), ""
 			}
 		case "release":
 			n, why = 10+refName, "refs/tags/ and github.ref_name"
@@ -449,12 +449,15 @@ func (s *step) duration() source.Value {
 		u := s.usesText()
 		return source.Literal(jsonpos.Number, strconv.Itoa(defaultDuration), u.Start, u.End)
 	}
-	m := regexp.MustCompile(`^[+-]?[0-9]+`).FindString(t.S)
+	m := leadingInt.FindString(t.S)
 	n, err := strconv.Atoi(m)
-	if err != nil || n == 0 {
-		_, k := s.inputNode("role-duration-seconds")
+	_, k := s.inputNode("role-duration-seconds")
+	switch {
+	case err != nil || n == 0:
 		s.r.finding("action-input-ignored", f.Start(k), t.End, s.at, "role-duration-seconds %q is not a number the action reads, so it asks for the default %d seconds: write the seconds as digits", t.S, defaultDuration)
 		n = defaultDuration
+	case m != t.S && !strings.Contains(t.S, "${{"):
+		s.r.finding("action-input-ignored", f.Start(k), t.End, s.at, "role-duration-seconds %q is read as %d: the action reads only its leading digits; write the seconds as digits", t.S, n)
 	}
 	return source.Literal(jsonpos.Number, strconv.Itoa(n), t.Start, t.End)
 }
@@ -474,7 +477,7 @@ func (s *step) tags(webIdentity bool) (source.Value, bool) {
 			{Key: source.At("Key", u.Start, u.End), Value: source.String(source.At(key, u.Start, u.End))},
 			{Key: source.At("Value", u.Start, u.End), Value: source.String(source.At(value, u.Start, u.End))},
 		}})
-		if assumedAs != "" {
+		if assumedAs != "" && !strings.HasPrefix(assumedAs, "its ") {
 			s.assumed = append(s.assumed, source.Assumption{Start: u.Start, End: u.End, Counts: source.CountsTags, What: fmt.Sprintf("%s tag as %d characters (%s)", key, len(value), assumedAs)})
 		}
 	}
@@ -507,6 +510,9 @@ func (s *step) tags(webIdentity bool) (source.Value, bool) {
 	assumed("TriggeringActor", "github.triggering_actor")
 	return list, true
 }
+
+// leadingInt is what Number.parseInt reads of a string.
+var leadingInt = regexp.MustCompile(`^[+-]?[0-9]+`)
 
 // sanitize replaces what a tag value may not hold as the action does (sanitizeGitHubVariables).
 var unsafeTagChars = regexp.MustCompile(`[^\p{L}\p{Z}\p{N}_.:/=+\-@]`)
