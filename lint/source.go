@@ -278,10 +278,11 @@ func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) 
 		a.file(host, path)
 		a.embed(doc, host, d.Map)
 		rs := l.lintPrepared(l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d))
-		for j := range rs[0].Diagnostics {
-			annotate(&rs[0].Diagnostics[j], d)
+		for _, diag := range rs[0].Diagnostics {
+			if annotate(&diag, d) {
+				res.Diagnostics = append(res.Diagnostics, diag)
+			}
 		}
-		res.Diagnostics = append(res.Diagnostics, rs[0].Diagnostics...)
 		res.Secrets = append(res.Secrets, rs[0].Secrets...)
 		out = append(out, rs[1:]...)
 	}
@@ -307,23 +308,31 @@ func (l *Linter) addFindings(res *Result, host *jsonpos.Document, fs []source.Fi
 	}
 }
 
-// sizeRules are the rules whose verdict depends on the length of everything the request holds.
-var sizeRules = []string{"PL2001", "PL3001"}
+// sizeRules are the rules whose verdict depends on the length of what the request holds, which
+// is what a placeholder's stand-in models; lengthRules, those that judge one value's length.
+var (
+	sizeRules   = []string{"PL2001", "PL3001"}
+	lengthRules = []string{"PL2001", "PL3001", "PL4004"}
+)
 
 // annotate says in a finding which values the file does not fix it was checked with: the
-// placeholders inside its range, and for a size finding every placeholder and assumed tag.
-func annotate(d *Diagnostic, doc *source.Doc) {
+// placeholders inside its range, and for a size finding every placeholder and assumed tag. A
+// finding of another rule inside a placeholder judges the stand-in, not the value: it is dropped.
+func annotate(d *Diagnostic, doc *source.Doc) bool {
 	var what []string
 	size := slices.Contains(sizeRules, d.Code)
 	for _, a := range doc.Assumed {
 		inside := a.Start < d.Range.End.Offset && d.Range.Start.Offset < a.End || a.Start == d.Range.Start.Offset
+		if inside && !slices.Contains(lengthRules, d.Code) {
+			return false
+		}
 		sized := a.Counts == source.CountsPolicy && size || a.Counts == source.CountsTags && d.Code == "PL3001"
 		if (inside || sized) && !slices.Contains(what, a.What) {
 			what = append(what, a.What)
 		}
 	}
 	if len(what) == 0 {
-		return
+		return true
 	}
 	const most = 4
 	more := ""
@@ -333,6 +342,7 @@ func annotate(d *Diagnostic, doc *source.Doc) {
 	}
 	d.Message += "; assumed worst case of what the file does not fix: " + strings.Join(what, ", ") + more +
 		" (workflows.lengths in .policylint.yaml sets them)"
+	return true
 }
 
 // suppliedAtRunTime reports a required parameter the request's consumer supplies itself.

@@ -110,3 +110,30 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
 	golden.Compare(t, path, got, *update)
 }
+
+// TestGolden_Sources lints every input of testdata/sources/<kind>/ (YAML requests and policies,
+// workflows, Terraform, plans) and compares the text and JSON output with the .golden and
+// .json.golden files beside it.
+func TestGolden_Sources(t *testing.T) {
+	dirs, _ := filepath.Glob("../../testdata/sources/*")
+	if len(dirs) == 0 {
+		t.Fatal("no source folders")
+	}
+	for _, dir := range dirs {
+		for _, file := range inputs(dir) {
+			name := filepath.Base(file)
+			t.Run(filepath.Base(dir)+"/"+name, func(t *testing.T) {
+				t.Chdir(dir)
+				base := strings.TrimSuffix(name, filepath.Ext(name))
+				for _, format := range []string{"text", "json"} {
+					var stdout, stderr bytes.Buffer
+					run([]string{"lint", "--format", format, name}, nil, &stdout, &stderr)
+					if stderr.Len() > 0 {
+						t.Errorf("stderr: %s", stderr.String())
+					}
+					compareGolden(t, base+map[string]string{"text": ".golden", "json": ".json.golden"}[format], stdout.Bytes())
+				}
+			})
+		}
+	}
+}

@@ -1,8 +1,8 @@
 // Package terraform reads Terraform: the configuration's HCL (with hashicorp/hcl/v2, whose
 // syntax tree carries every expression's place) and the JSON of terraform show -json. Each place
-// that sends a session policy becomes the STS request it leads to: the AWS provider's and the S3
-// backend's assume_role and assume_role_with_web_identity blocks, aws_eks_pod_identity_association
-// and vault_aws_secret_backend_role. A policy written as a string or heredoc is checked in place;
+// that sends a session policy becomes the STS request it leads to: the AWS provider's assume_role
+// and assume_role_with_web_identity blocks, aws_eks_pod_identity_association and
+// vault_aws_secret_backend_role. A policy written as a string or heredoc is checked in place;
 // jsonencode({...}) as Terraform renders it, minified with keys sorted, its findings at the HCL
 // expressions; a policy that needs evaluation (a data source, a variable) is reported once as
 // not checkable.
@@ -58,12 +58,6 @@ func Read(src []byte, filename string) (source.File, error) {
 		switch {
 		case b.Type == "provider" && len(b.Labels) == 1 && b.Labels[0] == "aws":
 			r.assumeRoles(b.Body, "provider.aws")
-		case b.Type == "terraform":
-			for _, be := range b.Body.Blocks {
-				if be.Type == "backend" && len(be.Labels) == 1 && be.Labels[0] == "s3" {
-					r.assumeRoles(be.Body, "terraform.backend.s3")
-				}
-			}
 		case b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == "aws_eks_pod_identity_association":
 			r.podIdentity(b.Body, b.Labels[0]+"."+b.Labels[1])
 		case b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == "vault_aws_secret_backend_role":
@@ -221,13 +215,8 @@ func (q *request) policy(body *hclsyntax.Body, attr string) bool {
 	}
 	var e hcl.Expression = a.Expr
 	how := "is"
-	if t, ok := a.Expr.(*hclsyntax.TemplateExpr); ok {
-		for _, p := range t.Parts {
-			if _, lit := p.(*hclsyntax.LiteralValueExpr); !lit {
-				e, how = p, "interpolates"
-				break
-			}
-		}
+	if vars := a.Expr.Variables(); len(vars) > 0 {
+		e, how = traversal{vars[0]}, "refers to"
 	}
 	rng := e.Range()
 	q.r.out.Findings = append(q.r.out.Findings, source.Finding{Rule: "not-checkable", Start: rng.Start.Byte, End: rng.End.Byte, At: at,
@@ -244,7 +233,7 @@ func (q *request) done() {
 }
 
 // assumeRoles reads the assume_role and assume_role_with_web_identity blocks of the AWS
-// provider or the S3 backend.
+// provider (several chain roles, in order).
 func (r *reader) assumeRoles(body *hclsyntax.Body, at string) {
 	n := map[string]int{}
 	for _, b := range body.Blocks {
@@ -306,6 +295,14 @@ func (r *reader) podIdentity(body *hclsyntax.Body, at string) {
 	}
 	q.done()
 }
+
+// traversal is a reference as an expression, for its range.
+type traversal struct{ hcl.Traversal }
+
+func (t traversal) Value(*hcl.EvalContext) (cty.Value, hcl.Diagnostics) { return cty.DynamicVal, nil }
+func (t traversal) Variables() []hcl.Traversal                           { return []hcl.Traversal{t.Traversal} }
+func (t traversal) Range() hcl.Range                                     { return t.SourceRange() }
+func (t traversal) StartRange() hcl.Range                                { return t.SourceRange() }
 
 func isTrue(e hcl.Expression) bool {
 	v, ok := static(e)
