@@ -55,6 +55,7 @@ func loadConfig(path string, fl *pflag.FlagSet, cfg *lint.Config) (*config.File,
 			return nil, &config.Error{Path: path, Line: 1, Column: 1, Msg: "operation " + f.Operation + " is not one of " + strings.Join(operationNames, ", ")}
 		}
 	}
+	cfg.Lengths = f.Lengths
 	for i, d := range f.RulesDirs {
 		if !filepath.IsAbs(d) {
 			f.RulesDirs[i] = filepath.Join(base, d)

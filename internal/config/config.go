@@ -35,6 +35,9 @@ type File struct {
 	RulesDirs []string
 	// Operation is the default operation, or "".
 	Operation string
+	// Lengths are workflows.lengths: the worst-case lengths of GitHub expression values, by
+	// expression ("github.head_ref") or "default".
+	Lengths map[string]int
 }
 
 // Rule is one entry of the rules map.
@@ -135,8 +138,10 @@ func Parse(path string, src []byte, known func(string) bool) (*File, error) {
 			return p.stringList(val, "rules-dirs", &f.RulesDirs)
 		case "operation":
 			return p.scalar(val, "operation", &f.Operation)
+		case "workflows":
+			return p.workflows(val, f)
 		}
-		return p.unknown(key, []string{"rules", "ignore", "packed", "rules-dirs", "operation"})
+		return p.unknown(key, []string{"rules", "ignore", "packed", "rules-dirs", "operation", "workflows"})
 	}); err != nil {
 		return nil, err
 	}
@@ -282,6 +287,26 @@ func (p *parser) packed(n *yaml.Node, f *File) error {
 		}
 		f.PackedWarn = w
 		return nil
+	})
+}
+
+// maxLength bounds workflows.lengths: a session policy and its ARNs have at most 2,048 characters.
+const maxLength = 2048
+
+func (p *parser) workflows(n *yaml.Node, f *File) error {
+	return p.mapping(n, "workflows", func(k, v *yaml.Node) error {
+		if k.Value != "lengths" {
+			return p.unknown(k, []string{"lengths"})
+		}
+		f.Lengths = map[string]int{}
+		return p.mapping(v, "workflows.lengths", func(ek, ev *yaml.Node) error {
+			n, err := strconv.Atoi(ev.Value)
+			if err != nil || ev.Kind != yaml.ScalarNode || n < 0 || n > maxLength {
+				return p.errorf(ev, "workflows.lengths.%s must be a number of characters from 0 to %d; got %q", ek.Value, maxLength, ev.Value)
+			}
+			f.Lengths[ek.Value] = n
+			return nil
+		})
 	})
 }
 
