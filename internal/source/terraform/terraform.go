@@ -300,9 +300,9 @@ func (r *reader) podIdentity(body *hclsyntax.Body, at string) {
 type traversal struct{ hcl.Traversal }
 
 func (t traversal) Value(*hcl.EvalContext) (cty.Value, hcl.Diagnostics) { return cty.DynamicVal, nil }
-func (t traversal) Variables() []hcl.Traversal                           { return []hcl.Traversal{t.Traversal} }
-func (t traversal) Range() hcl.Range                                     { return t.SourceRange() }
-func (t traversal) StartRange() hcl.Range                                { return t.SourceRange() }
+func (t traversal) Variables() []hcl.Traversal                          { return []hcl.Traversal{t.Traversal} }
+func (t traversal) Range() hcl.Range                                    { return t.SourceRange() }
+func (t traversal) StartRange() hcl.Range                               { return t.SourceRange() }
 
 func isTrue(e hcl.Expression) bool {
 	v, ok := static(e)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/policylint/policylint/internal/source"
@@ -273,14 +272,4 @@ func envValues(f *yaml.File, n *yaml.Node, into map[string]source.Text) {
 			into[strings.ToLower(env.Content[i].Value)] = f.Text(v)
 		}
 	}
-}
-
-// sortedKeys lists a map's keys in order, for stable messages.
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

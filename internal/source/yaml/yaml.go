@@ -61,8 +61,14 @@ const maxNodes = 1 << 20
 func Parse(src []byte) (*File, error) {
 	f := &File{Src: src, texts: map[*Node]source.Text{}, budget: maxNodes}
 	f.lines = append(f.lines, 0)
-	for i, c := range src {
-		if c == '\n' {
+	for i := 0; i < len(src); i++ { // LF, CR LF and a lone CR end a line, as in YAML
+		switch src[i] {
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			f.lines = append(f.lines, i+1)
+		case '\n':
 			f.lines = append(f.lines, i+1)
 		}
 	}
@@ -118,7 +124,7 @@ func (f *File) LineStart(line int) int {
 // offset converts a node's 1-based line and column (in characters) to a byte offset.
 func (f *File) offset(line, column int) int {
 	off := f.LineStart(line)
-	for c := 1; c < column && off < len(f.Src) && f.Src[off] != '\n'; c++ {
+	for c := 1; c < column && off < len(f.Src) && f.Src[off] != '\n' && f.Src[off] != '\r'; c++ {
 		_, n := utf8.DecodeRune(f.Src[off:])
 		off += n
 	}
@@ -176,7 +182,7 @@ func (f *File) Text(n *Node) source.Text {
 	start = skipProperties(f.Src, start)
 	t, ok := align(f.Src, start, n.Value, n.Style)
 	if !ok {
-		t = source.At(n.Value, start, start+max(1, min(len(n.Value), len(f.Src)-start)))
+		t = source.At(n.Value, start, min(len(f.Src), start+max(1, len(n.Value))))
 	}
 	f.texts[n] = t
 	return t

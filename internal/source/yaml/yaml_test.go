@@ -66,3 +66,42 @@ func findKey(n *Node, key string) *Node {
 	}
 	return nil
 }
+
+// FuzzText reads any YAML: no panic, every scalar's value is yaml's, every byte's place and
+// every node's range inside the file, and Value terminates within its node budget.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"p: |\n  {\"a\": 1}\n", "p: >-\n  a\n\n  b\n", "p: \"a\\u2013\\\n  b\"\n", "p: 'it''s'\n", "a: &x [1, 2]\nb: *x\nc: {<<: {d: 1}}\n", "- !!str 0x10\n- ~\n- .inf\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		file, err := Parse([]byte(src))
+		if err != nil || file.Root == nil {
+			return
+		}
+		var walk func(n *Node, depth int)
+		walk = func(n *Node, depth int) {
+			if depth > 64 {
+				return
+			}
+			if n.Kind == ScalarNode {
+				txt := file.Text(n)
+				if txt.S != n.Value {
+					t.Fatalf("value %q, want %q", txt.S, n.Value)
+				}
+				for i := 0; i <= len(txt.S); i++ {
+					if off := txt.Source(i); off < 0 || off > len(src) {
+						t.Fatalf("byte %d of %q placed at %d, outside the file", i, txt.S, off)
+					}
+				}
+			}
+			if s, e := file.Start(n), file.End(n); s < 0 || e > len(src)+1 || s > e {
+				t.Fatalf("node range [%d, %d) outside the file of %d bytes", s, e, len(src))
+			}
+			for _, c := range n.Content {
+				walk(c, depth+1)
+			}
+		}
+		walk(file.Root, 0)
+		_, _ = file.Value(file.Root)
+	})
+}
