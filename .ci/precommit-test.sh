@@ -10,7 +10,10 @@
 #   - good + bad files: the hook fails with policylint's exit 1 and names each bad file with its
 #     finding (PL5001 session-principal, PL1001 json-syntax), and never the good file;
 #   - good files only: the hook passes;
-#   - notes.txt (not JSON) is passed every time and must be skipped (`types: [json]`).
+#   - notes.txt (not JSON) is passed every time and must be skipped (`types_or`);
+#   - a repository with package.json, a GitHub workflow and a Terraform file (run on all its
+#     files): the workflow's and the Terraform file's findings are reported, package.json is
+#     skipped with a notice and named in no finding.
 # The `policylint` hook is pre-commit's golang language: it runs `go install ./...` in its clone
 # of the snapshot, so it needs Go on PATH and the Go module proxy (or a warm module cache).
 # Prints PASS/FAIL per check and exits 1 when any check failed. Temporary files are removed.
@@ -159,9 +162,50 @@ check_passing() {
   fi
 }
 
+# The second project: what a repository holds besides policies.
+kinds="$work/kinds"
+mkdir -p "$kinds/.github/workflows" "$kinds/infra"
+cp "$fixtures/kinds/package.json" "$kinds/package.json"
+cp "$fixtures/kinds/deploy.yml" "$kinds/.github/workflows/deploy.yml"
+cp "$fixtures/kinds/pods.tf" "$kinds/infra/pods.tf"
+tgit -C "$kinds" init -q
+tgit -C "$kinds" add -A
+tgit -C "$kinds" commit -q -m "a repository with a workflow and Terraform"
+
+# check_kinds HOOK SEARCH_PATH: the hook on every file of the second project.
+check_kinds() {
+  local hook=$1 search_path=$2
+  local start=$SECONDS
+  code=0
+  out=$(cd "$kinds" && PATH="$search_path" pre-commit try-repo --color never "$src" "$hook" --all-files 2>&1) || code=$?
+  printf -- '-- %s on package.json, a workflow and a Terraform file: exit %d in %ds\n' "$hook" "$code" "$((SECONDS - start))"
+  printf '%s\n' "$out" | sed 's/^/   | /'
+  if [ "$code" -ne 0 ] && grep -q -- '- exit code: 1$' <<<"$out"; then
+    pass "$hook: fails on the workflow's and the Terraform file's findings (policylint exit 1)"
+  else
+    fail "$hook: exit $code, want a failure with policylint's exit code 1"
+  fi
+  if grep -Eq '^\.github/workflows/deploy\.yml:[0-9]+:[0-9]+: .*\[PL4040 action-input\]$' <<<"$out"; then
+    pass "$hook: lints the workflow (.github/workflows/deploy.yml [PL4040 action-input])"
+  else
+    fail "$hook: no '.github/workflows/deploy.yml:LINE:COL: ... [PL4040 action-input]' in the output"
+  fi
+  if grep -Eq '^infra/pods\.tf:[0-9]+:[0-9]+: .*\[PL4042 eks-session-tags\]$' <<<"$out"; then
+    pass "$hook: lints the Terraform file (infra/pods.tf [PL4042 eks-session-tags])"
+  else
+    fail "$hook: no 'infra/pods.tf:LINE:COL: ... [PL4042 eks-session-tags]' in the output"
+  fi
+  if grep -Eq '^package\.json:' <<<"$out" || ! grep -q 'notice: package.json skipped' <<<"$out"; then
+    fail "$hook: package.json was reported, or not skipped with a notice"
+  else
+    pass "$hook: leaves package.json alone (skipped with a notice)"
+  fi
+}
+
 echo "== hook policylint-system (language: system)"
 check_failing policylint-system "$work/bin:$PATH"
 check_passing policylint-system "$work/bin:$PATH"
+check_kinds policylint-system "$work/bin:$PATH"
 
 echo "== hook policylint (language: golang, built by pre-commit)"
 # PATH without any directory holding a policylint (such as $(go env GOPATH)/bin): the hook must
@@ -175,6 +219,7 @@ for d in "${path_dirs[@]}"; do
 done
 check_failing policylint "$no_policylint_path"
 check_passing policylint "$no_policylint_path"
+check_kinds policylint "$no_policylint_path"
 
 echo
 if [ "$failures" -ne 0 ]; then

@@ -64,6 +64,12 @@ func TestRules_TableIsConsistent(t *testing.T) {
 			}
 			continue
 		}
+		if r.scope == sourceScope {
+			if r.check != nil || r.Title == "" || r.Rationale == "" || r.Bad == "" || r.Good == "" || !strings.HasPrefix(r.Source, "https://") {
+				t.Errorf("%s %s: a source rule has a check or lacks documentation", r.Code, r.Slug)
+			}
+			continue
+		}
 		if r.Title == "" || r.Rationale == "" || r.Bad == "" || r.Good == "" || !strings.HasPrefix(r.Source, "https://docs.aws.amazon.com/") || r.check == nil {
 			t.Errorf("%s %s: documentation or check missing", r.Code, r.Slug)
 		}
@@ -85,14 +91,14 @@ func TestRules_Examples(t *testing.T) {
 			t.Fatal(err)
 		}
 		var hit bool
-		for _, d := range all(l.Lint("bad.json", []byte(r.Bad))) {
+		for _, d := range all(l.Lint(r.ExampleFile("bad"), []byte(r.Bad))) {
 			hit = hit || d.Rule == r.Slug
 		}
 		if !hit {
 			t.Errorf("%s: bad example not reported", r.Slug)
 		}
 		clean, _ := New(Config{})
-		if ds := all(clean.Lint("good.json", []byte(r.Good))); len(ds) > 0 {
+		if ds := all(clean.Lint(r.ExampleFile("good"), []byte(r.Good))); len(ds) > 0 {
 			t.Errorf("%s: good example reported: %v", r.Slug, ds)
 		}
 	}
@@ -169,12 +175,12 @@ func FuzzLint(f *testing.F) {
 func TestLint_HostileInputs(t *testing.T) {
 	const n = 50_000
 	inputs := map[string]string{
-		"duplicates in one object":   `{"x":[{` + strings.Repeat(`"a":1,`, n) + `"a":1}]}`,
-		"duplicates in many objects": `{"x":[` + strings.Repeat(`{"a":1,"a":2},`, n) + `{}]}`,
+		"duplicates in one object":   `{"Id":[{` + strings.Repeat(`"a":1,`, n) + `"a":1}]}`,
+		"duplicates in many objects": `{"Id":[` + strings.Repeat(`{"a":1,"a":2},`, n) + `{}]}`,
 		"element names in any case":  `{"Statement":{` + strings.Repeat(`"Effect":1,"effect":2,`, n) + `"EFFECT":3}}`,
-		"escapes":                    `{"x":"` + strings.Repeat(`\u0100`, n) + `"}`,
-		"characters":                 `{"x":"` + strings.Repeat("Ā", n) + `"}`,
-		"invalid bytes":              `{"x":"` + strings.Repeat("\xff", n) + `"}`,
+		"escapes":                    `{"Id":"` + strings.Repeat(`\u0100`, n) + `"}`,
+		"characters":                 `{"Id":"` + strings.Repeat("Ā", n) + `"}`,
+		"invalid bytes":              `{"Id":"` + strings.Repeat("\xff", n) + `"}`,
 	}
 	l, err := New(Config{})
 	if err != nil {

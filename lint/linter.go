@@ -16,6 +16,7 @@ import (
 	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/internal/sandbox"
+	"github.com/policylint/policylint/internal/source"
 	"github.com/policylint/policylint/pack"
 )
 
@@ -53,6 +54,9 @@ type Config struct {
 	// Custom are the user's Rego rules, loaded in rule workers (sandbox.Start); nil for none.
 	// The Linter does not close them.
 	Custom *sandbox.Rules
+	// Lengths overrides the worst-case lengths assumed for GitHub expression values in workflows
+	// (workflow.DefaultLengths), by expression ("github.head_ref"); "default" is any other.
+	Lengths map[string]int
 }
 
 // Ignore silences one rule in the files a glob matches.
@@ -155,14 +159,20 @@ func ReadLimited(r io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-// Lint checks one file, a session policy or a request file (told apart by its keys). path names
-// it in the results and resolves a request's "file://" policy. The first result is the file's
-// own; a request whose policy is another file adds that file's result.
-func (l *Linter) Lint(path string, src []byte) []*Result {
-	pr := l.prepare(path, src)
+// lintJSON checks a JSON file, a session policy or a request file (told apart by its keys). path
+// names it in the results and resolves a request's "file://" policy. The first result is the
+// file's own; a request whose policy is another file adds that file's result.
+func (l *Linter) lintJSON(path string, doc *jsonpos.Document, err error) []*Result {
+	a := newAssembly()
+	a.file(doc, path)
+	return l.lintPrepared(l.prepareDoc(a, path, doc, err, isRequestDocument(doc), nil))
+}
+
+// lintPrepared runs the checks on a prepared request and assembles its results.
+func (l *Linter) lintPrepared(pr prepared) []*Result {
 	if pr.req.doc != nil {
 		// The request file is a JSON document too: its encoding and duplicate keys.
-		p := &Pass{Doc: pr.req.doc, req: pr.req, cfg: &l.cfg}
+		p := &Pass{Doc: pr.req.doc, req: pr.req, cfg: &l.cfg, in: pr.reqIn, reqIn: pr.reqIn}
 		for _, r := range l.rules {
 			if r.scope == documentScope {
 				p.runRule(r)
@@ -173,11 +183,7 @@ func (l *Linter) Lint(path string, src []byte) []*Result {
 		}
 	}
 	l.run(pr)
-	results := pr.a.results()
-	for _, r := range results {
-		l.configure(r)
-	}
-	return results
+	return pr.a.results()
 }
 
 // configure applies the ignores and severity overrides of the configuration to a result.
@@ -256,7 +262,10 @@ func matchParts(glob, path []string) bool {
 // Estimate returns the packed size estimate of a file's request, as the packed-size check makes
 // it, and false when the request has nothing that counts toward it.
 func (l *Linter) Estimate(path string, src []byte) (pack.Estimate, bool) {
-	pr := l.prepare(path, src)
+	pr, ok := l.prepareFile(path, src)
+	if !ok {
+		return pack.Estimate{}, false
+	}
 	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
 	r := p.packRequest()
 	if packEmpty(r) {
@@ -271,21 +280,30 @@ type prepared struct {
 	policy    *jsonpos.Document
 	policyErr *jsonpos.SyntaxError
 	in        string // "/Policy" for a policy held in the request file's string
+	reqIn     string // where the request is in the user's file, for a request a source found
 	req       *request
 }
 
-// prepare parses a file and, for a request file, its parameters, its policy (from the Policy
-// string or a file:// path) and its token and assertion.
-func (l *Linter) prepare(path string, src []byte) prepared {
-	doc, err := jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
-	a := newAssembly()
-	a.file(doc, path)
-	if !isRequestDocument(doc) {
-		return prepared{a: a, policy: doc, policyErr: syntaxError(err), req: l.flagRequest()}
+// prepareDoc reads a parsed document as a request: for a request document, its parameters, its
+// policy (from the Policy string or a file:// path) and its token and assertion; a policy
+// document goes with the request the flags describe. d is the source document it was rendered
+// from, nil for a JSON file.
+func (l *Linter) prepareDoc(a *assembly, path string, doc *jsonpos.Document, err error, isRequest bool, d *source.Doc) prepared {
+	if !isRequest {
+		pr := prepared{a: a, policy: doc, policyErr: syntaxError(err), req: l.flagRequest()}
+		if d != nil {
+			pr.in = d.At
+		}
+		return pr
 	}
-	pr := prepared{a: a, req: parseRequest(doc, l.cfg.Request.Operation)}
+	op := l.cfg.Request.Operation
+	if d != nil && d.Operation != "" {
+		op = Operation(d.Operation)
+	}
+	pr := prepared{a: a, req: parseRequest(doc, op)}
+	pr.req.src = d
 	for _, v := range secretValues(doc) {
-		a.byDoc[doc].Secrets = append(a.byDoc[doc].Secrets, doc.Range(v.Start+1, v.End-1))
+		a.secret(place{doc, v.Start + 1, v.End - 1})
 	}
 	req := pr.req
 	switch {
@@ -310,6 +328,15 @@ func (l *Linter) prepare(path string, src []byte) prepared {
 		a.embed(pr.policy, doc, req.policyMap)
 		pr.in = "/Policy"
 	}
+	if d != nil {
+		pr.reqIn = d.At
+		if req.policyText != nil {
+			pr.in = d.At + "/Policy"
+			if d.PolicyAt != "" {
+				pr.in = d.PolicyAt
+			}
+		}
+	}
 	return pr
 }
 
@@ -330,7 +357,7 @@ func syntaxError(err error) *jsonpos.SyntaxError {
 // run checks a policy document (nil when the request has none) and its request.
 func (l *Linter) run(pr prepared) {
 	doc, req := pr.policy, pr.req
-	p := &Pass{Doc: doc, SyntaxError: pr.policyErr, req: req, cfg: &l.cfg, in: pr.in, path: pr.a.byDoc[pr.a.order[0]].Path}
+	p := &Pass{Doc: doc, SyntaxError: pr.policyErr, req: req, cfg: &l.cfg, in: pr.in, reqIn: pr.reqIn, path: pr.a.byDoc[pr.a.order[0]].Path}
 	if e, ok := pr.a.embeds[doc]; ok {
 		p.host = &e
 	}
@@ -365,6 +392,7 @@ type Pass struct {
 	req     *request
 	cfg     *Config
 	in      string // JSON Pointer of the request parameter holding Doc, for an embedded policy
+	reqIn   string // where the request is in the user's file, for a request a source found
 	rule    *Rule
 	diags   []pending
 	grammar *[]problem // the grammar check, done once
@@ -449,8 +477,11 @@ func (p *Pass) reportAtSeverity(sev Severity, pl place, msg string, related ...p
 		ptr, _, _ = pl.doc.Enclosing(pl.start)
 	}
 	in := ""
-	if pl.doc == p.Doc {
+	switch {
+	case pl.doc == p.Doc:
 		in = p.in
+	case pl.doc != nil && pl.doc == p.req.doc:
+		in = p.reqIn
 	}
 	p.addSeverity(sev, pl, ptr, in, msg, related)
 }
@@ -573,9 +604,11 @@ type assembly struct {
 	embeds map[*jsonpos.Document]embedding
 }
 
+// embedding maps a document derived from another (a policy decoded from a request's string, a
+// request rendered from a workflow step) into its host.
 type embedding struct {
 	host *jsonpos.Document
-	m    *jsonpos.StringMap
+	m    source.Mapper
 }
 
 func newAssembly() *assembly {
@@ -587,8 +620,14 @@ func (a *assembly) file(doc *jsonpos.Document, path string) {
 	a.byDoc[doc] = &Result{Path: path, Doc: doc}
 }
 
-func (a *assembly) embed(doc, host *jsonpos.Document, m *jsonpos.StringMap) {
+func (a *assembly) embed(doc, host *jsonpos.Document, m source.Mapper) {
 	a.embeds[doc] = embedding{host, m}
+}
+
+// secret marks a place that holds a token or an assertion, in the file that holds it.
+func (a *assembly) secret(pl place) {
+	doc, rg := a.locate(pl, pl.doc)
+	a.byDoc[doc].Secrets = append(a.byDoc[doc].Secrets, rg)
 }
 
 // locate turns a place into a document and range; the command line is placed at the start of
@@ -601,10 +640,11 @@ func (a *assembly) locate(pl place, primary *jsonpos.Document) (*jsonpos.Documen
 		}
 		pl = place{primary, start, start}
 	}
-	if e, ok := a.embeds[pl.doc]; ok {
-		return e.host, e.host.Range(e.m.Source(pl.start), e.m.Source(pl.end))
+	doc, start, end := pl.doc, pl.start, pl.end
+	for e, ok := a.embeds[doc]; ok; e, ok = a.embeds[doc] {
+		doc, start, end = e.host, e.m.Source(start), e.m.Source(end)
 	}
-	return pl.doc, pl.doc.Range(pl.start, pl.end)
+	return doc, doc.Range(start, end)
 }
 
 func (a *assembly) add(pd pending, primary *jsonpos.Document) {

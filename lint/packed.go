@@ -66,6 +66,7 @@ func checkPackedSize(p *Pass) {
 			which = "Packed size of session tags consumes N% of allotted space"
 		}
 		msg += fmt.Sprintf("; STS rejects above 100%% with PackedPolicyTooLarge (%q)", which)
+		sev, msg = p.retried(r, msg)
 	} else {
 		msg += fmt.Sprintf("; STS rejects above 100%%, and this warns from %g%%", warn)
 	}

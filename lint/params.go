@@ -66,7 +66,7 @@ func (w *paramWalker) walkRequestFile() {
 		w.value(pm, m.Value, m.Key)
 	}
 	for _, name := range spec.required {
-		if _, ok := root.Get(name); !ok {
+		if _, ok := root.Get(name); !ok && !w.req.suppliedAtRunTime(name) {
 			w.add("param-required", place{d, root.Start, root.Start + 1}, "%s is required by %s: add it", name, w.opContext())
 		}
 	}

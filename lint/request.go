@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/source"
 )
 
 // Operation is an STS API operation that takes a session policy.
@@ -116,6 +117,9 @@ type request struct {
 	policyFileErr error
 
 	problems *[]problem // the param-* walk, done once
+
+	// src is the document a source reader rendered the request from; nil for a JSON file.
+	src *source.Doc
 
 	fed fedState
 	// fedTags and fedTransitive come from the web identity token or SAML assertion.

@@ -3,6 +3,7 @@ package lint
 import (
 	"encoding/base64"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/policylint/policylint/internal/ruleproto"
@@ -28,6 +29,9 @@ type Rule struct {
 	// AccessAnalyzer names the IAM Access Analyzer policy check that finds the same problem, if
 	// any, as AWS titles it in its policy check reference.
 	AccessAnalyzer string
+	// File is the name Bad and Good are linted under, for a rule about files other than JSON
+	// policies and requests ("deploy.yml", "main.tf"); "" is bad.json.
+	File string
 
 	scope ruleScope
 	check func(*Pass)
@@ -50,6 +54,9 @@ const (
 	configScope
 	// customScope rules are custom Rego rules, evaluated on each policy document.
 	customScope
+	// sourceScope rules are about how a file holds its policies (its kind, its YAML or HCL, the
+	// inputs of the tool that sends the request); the source readers find them.
+	sourceScope
 )
 
 // customCode is the code of a custom rule whose METADATA gives none.
@@ -284,6 +291,88 @@ var Rules = []*Rule{
 `,
 		Good:   "ignore: []\n",
 		Source: "https://github.com/policylint/policylint#configuration",
+	},
+	{
+		Code: "PL1010", Slug: "unknown-document", Severity: Error, scope: sourceScope,
+		Title: "a file named for linting that holds no policy, request, workflow or Terraform",
+		Rationale: "policylint tells each file's kind by its content and name: a session policy (an IAM element such as " +
+			"Statement at its top), an STS request (RoleArn, RoleSessionName or other STS parameters), in JSON or YAML; a " +
+			"GitHub workflow; a Terraform file or plan. A JSON or YAML file of none of these kinds (package.json, " +
+			"tsconfig.json, docker-compose.yml) found by a directory walk or in a pre-commit file list is skipped with a " +
+			"notice; named on the command line it is this error, so that a mistyped path is not mistaken for a clean policy.",
+		Bad:    "{\n  \"name\": \"deploy-scripts\",\n  \"version\": \"1.4.0\",\n  \"private\": true\n}\n",
+		Good:   goodPolicy,
+		Source: "https://github.com/policylint/policylint#what-policylint-reads",
+	},
+	{
+		Code: "PL1011", Slug: "not-checkable", Severity: Info, scope: sourceScope, File: "main.tf",
+		Title: "a policy known only when Terraform or GitHub Actions evaluates it",
+		Rationale: "A policy written as a reference (data.aws_iam_policy_document.x.json, var.policy, file(...)), or built at " +
+			"run time by a ${{ }} expression outside any JSON string, has no text until Terraform or GitHub Actions " +
+			"evaluates it, so none of its checks can run; its share of the length and packed size limits is left out " +
+			"too. policylint says so once per policy rather than passing it silently. Lint the plan " +
+			"(terraform show -json plan.out > plan.json) to check what Terraform renders.",
+		Bad: `resource "aws_eks_pod_identity_association" "reports" {
+  cluster_name         = "analytics"
+  namespace            = "reports"
+  service_account      = "report-writer"
+  role_arn             = aws_iam_role.reports.arn
+  disable_session_tags = true
+  policy               = data.aws_iam_policy_document.reports.json
+}
+`,
+		Good: `resource "aws_eks_pod_identity_association" "reports" {
+  cluster_name         = "analytics"
+  namespace            = "reports"
+  service_account      = "report-writer"
+  role_arn             = aws_iam_role.reports.arn
+  disable_session_tags = true
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "arn:aws:s3:::reports/*" }]
+  })
+}
+`,
+		Source: "https://developer.hashicorp.com/terraform/internals/json-format",
+	},
+	{
+		Code: "PL1012", Slug: "yaml-syntax", Severity: Error, scope: sourceScope, File: "deploy.yml",
+		Title: "a workflow or YAML request that is not valid YAML",
+		Rationale: "GitHub rejects a workflow that is not valid YAML, and the AWS CLI a --cli-input-yaml file; policylint " +
+			"cannot read the policies in it either. The finding is at the line the YAML parser names. A YAML file that " +
+			"is neither (a Helm template) is skipped with a notice when found by a directory walk.",
+		Bad: `on: push
+permissions: {id-token: write}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v6
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+         aws-region: us-east-1
+`,
+		Good: `on: push
+permissions: {id-token: write}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v6
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+          aws-region: us-east-1
+`,
+		Source: "https://yaml.org/spec/1.2.2/",
+	},
+	{
+		Code: "PL1013", Slug: "hcl-syntax", Severity: Error, scope: sourceScope, File: "main.tf",
+		Title: "a Terraform file that is not valid HCL",
+		Rationale: "Terraform rejects a configuration file that is not valid HCL native syntax, and policylint cannot read " +
+			"the policies in it either. The finding is at the place the HCL parser names.",
+		Bad:    "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:role/terraform\"\n}\n",
+		Good:   "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:role/terraform\"\n  }\n}\n",
+		Source: "https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md",
 	},
 	{
 		Code: "PL1020", Slug: "symlink-outside", Severity: Info, scope: configScope,
@@ -558,6 +647,107 @@ var Rules = []*Rule{
 		Source: "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html",
 	},
 	{
+		Code: "PL4040", Slug: "action-input", Severity: Error, scope: sourceScope, File: "deploy.yml",
+		Title: "a configure-aws-credentials input the action rejects before calling STS",
+		Rationale: "aws-actions/configure-aws-credentials (v6) validates some inputs itself and fails the step before any STS " +
+			"call: a boolean input that is not true, True, TRUE, false, False or FALSE (its getBooleanInput), and custom-tags " +
+			"that is not a JSON object of strings, numbers or booleans, or that sets a tag the action sets itself (GitHub, " +
+			"Repository, Workflow, Action, Actor, Commit, Branch, EventName, BaseRef, HeadRef, RunId, Job, TriggeringActor).",
+		Bad: `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    permissions: {id-token: write}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v6
+        with:
+          aws-region: us-east-1
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+          role-skip-session-tagging: yes
+`,
+		Good: `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    permissions: {id-token: write}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v6
+        with:
+          aws-region: us-east-1
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+          role-skip-session-tagging: true
+`,
+		Source: "https://github.com/aws-actions/configure-aws-credentials#options",
+	},
+	{
+		Code: "PL4041", Slug: "action-input-ignored", Severity: Warning, scope: sourceScope, File: "deploy.yml",
+		Title: "a configure-aws-credentials input the action ignores on the path it takes",
+		Rationale: "The action takes one of two paths (src/index.ts, src/assumeRole.ts). With aws-access-key-id, role-chaining " +
+			"or the runner's own credentials it calls AssumeRole with session tags; with the id-token: write permission (OIDC) " +
+			"or web-identity-token-file it calls AssumeRoleWithWebIdentity, which takes no tags and no ExternalId, so " +
+			"custom-tags, transitive-tag-keys and role-external-id are dropped there. It drops a transitive tag key that does " +
+			"not match a tag's key exactly, asks for 3,600 seconds when role-duration-seconds is not a number, sends no " +
+			"session policy without role-to-assume, and GitHub passes a misspelt input on to be ignored. Each is accepted " +
+			"but not what the workflow says.",
+		Bad: `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    permissions: {id-token: write}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v6
+        with:
+          aws-region: us-east-1
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+          role-external-id: partner-7f3a
+`,
+		Good: `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    permissions: {id-token: write}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v6
+        with:
+          aws-region: us-east-1
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+`,
+		Source: "https://github.com/aws-actions/configure-aws-credentials#options",
+	},
+	{
+		Code: "PL4042", Slug: "eks-session-tags", Severity: Error, scope: sourceScope, File: "main.tf",
+		Title: "an EKS Pod Identity association with a session policy and session tags on",
+		Rationale: "EKS Pod Identity adds six session tags (eks-cluster-arn, eks-cluster-name, kubernetes-namespace, " +
+			"kubernetes-service-account, kubernetes-pod-name, kubernetes-pod-uid) to every session unless " +
+			"disable_session_tags is true; they are transitive, so every session chained from it inherits them. AWS " +
+			"requires session tags off when the association has a session policy: an association with policy and " +
+			"disable_session_tags unset or false is rejected.",
+		Bad: `resource "aws_eks_pod_identity_association" "reports" {
+  cluster_name    = "analytics"
+  namespace       = "reports"
+  service_account = "report-writer"
+  role_arn        = "arn:aws:iam::123456789012:role/report-writer"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "arn:aws:s3:::reports/*" }]
+  })
+}
+`,
+		Good: `resource "aws_eks_pod_identity_association" "reports" {
+  cluster_name         = "analytics"
+  namespace            = "reports"
+  service_account      = "report-writer"
+  role_arn             = "arn:aws:iam::123456789012:role/report-writer"
+  disable_session_tags = true
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "arn:aws:s3:::reports/*" }]
+  })
+}
+`,
+		Source: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreatePodIdentityAssociation.html",
+	},
+	{
 		Code: "PL5001", Slug: "session-principal", Severity: Error, check: checkSessionPrincipal,
 		Title: "Principal or NotPrincipal in a session policy",
 		Rationale: "A session policy is an identity-based policy: it applies to the session's own principal, so " +
@@ -793,6 +983,15 @@ func RuleByName(name string) *Rule {
 		}
 	}
 	return nil
+}
+
+// ExampleFile is the name the examples are linted under: base ("bad", "good") and the
+// extension of File, or .json.
+func (r *Rule) ExampleFile(base string) string {
+	if r.File == "" {
+		return base + ".json"
+	}
+	return base + filepath.Ext(r.File)
 }
 
 // Example returns the request under which Bad is reported.

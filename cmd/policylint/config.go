@@ -44,6 +44,7 @@ func loadConfig(fsys *fsroot.FS, path string, fl *pflag.FlagSet, cfg *lint.Confi
 			return nil, &config.Error{Path: path, Line: 1, Column: 1, Msg: "operation " + f.Operation + " is not one of " + strings.Join(operationNames, ", ")}
 		}
 	}
+	cfg.Lengths = f.Lengths
 	for i, d := range f.RulesDirs {
 		full := filepath.Join(base, d.Path)
 		if !fsys.Inside(full) {

@@ -119,10 +119,10 @@ func TestConfinement_ConfigurationAndRules(t *testing.T) {
 }
 
 func TestExpand_NothingToLint(t *testing.T) {
-	t.Chdir(writeFiles(t, map[string]string{".git/HEAD": "", "empty/.keep": "", "yaml/policy.yaml": "Version: 2012-10-17\n"}))
-	for _, dir := range []string{"empty", "yaml"} {
+	t.Chdir(writeFiles(t, map[string]string{".git/HEAD": "", "empty/.keep": "", "text/notes.txt": "x", "node/package.json": `{"name": "x"}`}))
+	for dir, want := range map[string]string{"empty": "no file policylint reads", "text": "no file policylint reads", "node": "nothing to lint below this folder"} {
 		r := runWith(t, "", "lint", dir)
-		if r.code != exitUsage || !strings.Contains(r.stderr, "policylint: "+dir+": no policy or request file") {
+		if r.code != exitUsage || !strings.Contains(r.stderr, "policylint: "+dir+": "+want) {
 			t.Errorf("lint %s: exit %d, stderr %q; want 2 and a message", dir, r.code, r.stderr)
 		}
 	}

@@ -75,7 +75,7 @@ func readTree(fsys *fsroot.FS, paths []string, keep func(string) bool) ([]rulepr
 			names = []string{p}
 		} else {
 			var walkErr error
-			err = fsys.Walk(p, keep, func(e fsroot.Entry) error {
+			err = fsys.Walk(p, keep, func(name string) bool { return !strings.HasPrefix(name, ".") }, func(e fsroot.Entry) error {
 				if e.Outside {
 					return pathError(e.Path, fsroot.ErrOutside)
 				}

@@ -25,18 +25,29 @@ func openFS() (*fsroot.FS, error) {
 // expanded is what the PATH arguments name: the files to lint, and the symbolic links a
 // directory walk found leading out of the repository, which are reported and not followed.
 type expanded struct {
-	files []string
+	files []input
 	links []string
+	// folders are the PATH arguments that are folders, by index.
+	folders map[int]string
 }
 
-// expand turns the PATH arguments into the files to lint: a directory yields its *.json files in
-// lexical order, skipping folders whose name starts with a dot and linked folders; "-" stays as
-// it is. A path the user names outside the repository is read confined to its own folder. A
+// input is a file to lint; found says it came from a directory walk, so that a file of no kind
+// policylint reads is skipped rather than reported.
+type input struct {
+	path  string
+	found bool
+	arg   int // the PATH argument it comes from
+}
+
+// expand turns the PATH arguments into the files to lint: a directory yields the files of the
+// kinds policylint reads (lint.Candidate: JSON, YAML, Terraform) in lexical order, skipping
+// folders whose name starts with a dot but .github, and linked folders; "-" stays as it is. A path the user names outside the repository is read confined to its own folder. A
 // PATH that yields no file at all is an error, as a missing one is.
 func expand(fsys *fsroot.FS, paths []string) (out expanded, errs []error) {
-	for _, p := range paths {
+	out.folders = map[int]string{}
+	for arg, p := range paths {
 		if p == "-" {
-			out.files = append(out.files, p)
+			out.files = append(out.files, input{path: p})
 			continue
 		}
 		if err := fsys.Allow(p); err != nil {
@@ -49,16 +60,17 @@ func expand(fsys *fsroot.FS, paths []string) (out expanded, errs []error) {
 			continue
 		}
 		if !info.IsDir() {
-			out.files = append(out.files, p)
+			out.files = append(out.files, input{path: p})
 			continue
 		}
 		found := 0
-		err = fsys.Walk(p, func(name string) bool { return strings.HasSuffix(name, ".json") }, func(e fsroot.Entry) error {
+		out.folders[arg] = p
+		err = fsys.Walk(p, lint.Candidate, enterFolder, func(e fsroot.Entry) error {
 			found++
 			if e.Outside {
 				out.links = append(out.links, e.Path)
 			} else {
-				out.files = append(out.files, e.Path)
+				out.files = append(out.files, input{path: e.Path, found: true, arg: arg})
 			}
 			return nil
 		}, func(path string, err error) { errs = append(errs, pathError(path, err)) })
@@ -66,11 +78,41 @@ func expand(fsys *fsroot.FS, paths []string) (out expanded, errs []error) {
 		case err != nil:
 			errs = append(errs, pathError(p, err))
 		case found == 0:
-			errs = append(errs, fmt.Errorf("%s: no policy or request file (*.json) below this folder", p))
+			errs = append(errs, fmt.Errorf("%s: no file policylint reads (*.json, *.yaml, *.yml, *.tf) below this folder", p))
 		}
 	}
 	return out, errs
 }
+
+// emptyFolders returns an error for each folder argument whose every file was skipped as of no
+// kind policylint reads: it yielded nothing to lint, as an empty folder does.
+func emptyFolders(in expanded, skipped []skip) []error {
+	skippedPaths := map[string]bool{}
+	for _, s := range skipped {
+		skippedPaths[s.path] = true
+	}
+	linted := map[int]bool{}
+	count := map[int]int{}
+	for _, f := range in.files {
+		if f.found {
+			count[f.arg]++
+			if !skippedPaths[displayName(f.path)] {
+				linted[f.arg] = true
+			}
+		}
+	}
+	var errs []error
+	for arg, p := range in.folders {
+		if count[arg] > 0 && !linted[arg] {
+			errs = append(errs, fmt.Errorf("%s: nothing to lint below this folder: its %d files hold no policy, request, workflow or Terraform", p, count[arg]))
+		}
+	}
+	return errs
+}
+
+// enterFolder says which folders a walk enters: not those whose name starts with a dot, but
+// .github, where workflows are.
+func enterFolder(name string) bool { return !strings.HasPrefix(name, ".") || name == ".github" }
 
 // linkResults reports, as findings of their own paths, the symbolic links a walk did not follow.
 func linkResults(links []string, cfg lint.Config) []*lint.Result {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -14,10 +15,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// TestGolden_Rules lints every testdata/rules/<slug>/*.json, and every bad* folder there (a directory
-// walk), with the flags in the .args file beside it, if any. A good*.json must be clean; any
-// other input must be reported by the rule its folder names, and its whole text output must equal
-// the .golden file beside it.
+// TestGolden_Rules lints every testdata/rules/<slug>/ input (*.json, *.yml, *.yaml, *.tf, and
+// bad* folders, as a directory walk) with the flags in the .args file beside it, if any. A good* file must be clean; any other must be
+// reported by the rule its folder names, and its whole text output must equal the .golden file
+// beside it.
 func TestGolden_Rules(t *testing.T) {
 	dirs, err := filepath.Glob("../../testdata/rules/*")
 	if err != nil || len(dirs) == 0 {
@@ -31,17 +32,10 @@ func TestGolden_Rules(t *testing.T) {
 			continue
 		}
 		seen[slug] = true
-		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-		folders, _ := filepath.Glob(filepath.Join(dir, "bad*"))
-		for _, f := range folders {
-			if info, err := os.Lstat(f); err == nil && info.IsDir() {
-				files = append(files, f)
-			}
-		}
-		for _, file := range files {
+		for _, file := range inputs(dir) {
 			name := filepath.Base(file)
 			t.Run(slug+"/"+name, func(t *testing.T) {
-				base := strings.TrimSuffix(file, ".json")
+				base := strings.TrimSuffix(file, filepath.Ext(file))
 				args := []string{"lint"}
 				if b, err := os.ReadFile(base + ".args"); err == nil {
 					args = append(args, strings.Fields(string(b))...)
@@ -61,7 +55,7 @@ func TestGolden_Rules(t *testing.T) {
 				if !strings.Contains(stdout.String(), " "+slug+"]") {
 					t.Errorf("no %s finding in:\n%s", slug, stdout.String())
 				}
-				compareGolden(t, strings.TrimSuffix(name, ".json")+".golden", stdout.Bytes())
+				compareGolden(t, strings.TrimSuffix(name, filepath.Ext(name))+".golden", stdout.Bytes())
 			})
 		}
 	}
@@ -96,8 +90,56 @@ func TestGolden_Requests(t *testing.T) {
 	}
 }
 
+// inputs lists the files of a golden folder policylint reads, sorted.
+func inputs(dir string) []string {
+	var out []string
+	for _, ext := range []string{"*.json", "*.yml", "*.yaml", "*.tf"} {
+		files, _ := filepath.Glob(filepath.Join(dir, ext))
+		for _, f := range files {
+			if !strings.HasPrefix(filepath.Base(f), ".") {
+				out = append(out, f)
+			}
+		}
+	}
+	folders, _ := filepath.Glob(filepath.Join(dir, "bad*"))
+	for _, f := range folders {
+		if info, err := os.Lstat(f); err == nil && info.IsDir() {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // compareGolden compares got with the golden file, or rewrites it under -update.
 func compareGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
 	golden.Compare(t, path, got, *update)
+}
+
+// TestGolden_Sources lints every input of testdata/sources/<kind>/ (YAML requests and policies,
+// workflows, Terraform, plans) and compares the text and JSON output with the .golden and
+// .json.golden files beside it.
+func TestGolden_Sources(t *testing.T) {
+	dirs, _ := filepath.Glob("../../testdata/sources/*")
+	if len(dirs) == 0 {
+		t.Fatal("no source folders")
+	}
+	for _, dir := range dirs {
+		for _, file := range inputs(dir) {
+			name := filepath.Base(file)
+			t.Run(filepath.Base(dir)+"/"+name, func(t *testing.T) {
+				t.Chdir(dir)
+				base := strings.TrimSuffix(name, filepath.Ext(name))
+				for _, format := range []string{"text", "json"} {
+					var stdout, stderr bytes.Buffer
+					run([]string{"lint", "--format", format, name}, nil, &stdout, &stderr)
+					if stderr.Len() > 0 {
+						t.Errorf("stderr: %s", stderr.String())
+					}
+					compareGolden(t, base+map[string]string{"text": ".golden", "json": ".json.golden"}[format], stdout.Bytes())
+				}
+			})
+		}
+	}
 }

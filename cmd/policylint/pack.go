@@ -121,7 +121,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var stdinData []byte
 	var stdinErr error
 	for _, file := range files {
-		if file == "-" {
+		if file.path == "-" {
 			stdinData, stdinErr = lint.ReadLimited(stdin)
 		}
 	}
@@ -130,7 +130,8 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		e    pack.Estimate
 	}
 	var out []estimate
-	for _, file := range files {
+	for _, in := range files {
+		file := in.path
 		src, err := readInput(fsys, file, stdinData, stdinErr)
 		if err != nil {
 			errs = append(errs, err)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -95,5 +97,63 @@ func TestREADME_PreCommitSnippetMatchesHooks(t *testing.T) {
 		if !found {
 			t.Errorf("README uses hook %q, which .pre-commit-hooks.yaml does not define", h.ID)
 		}
+	}
+}
+
+// readmeFence returns the fenced block of lang that follows heading in the README.
+func readmeFence(t *testing.T, heading, lang string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i := strings.Index(s, heading)
+	if i < 0 {
+		t.Fatalf("README has no %q", heading)
+	}
+	m := regexp.MustCompile("(?s)```" + lang + "\n(.*?)```").FindStringSubmatch(s[i:])
+	if m == nil {
+		t.Fatalf("no %s block after %q", lang, heading)
+	}
+	return m[1]
+}
+
+// TestREADME_KindsShowRealOutput lints the example of each kind's section (a YAML request, a
+// workflow, a Terraform file), written under the name its output shows, and compares the output
+// with the README's.
+func TestREADME_KindsShowRealOutput(t *testing.T) {
+	for _, c := range []struct{ heading, lang string }{
+		{"### YAML requests and policies", "yaml"},
+		{"### GitHub workflows", "yaml"},
+		{"### Terraform", "hcl"},
+	} {
+		t.Run(c.heading, func(t *testing.T) {
+			src := readmeFence(t, c.heading, c.lang)
+			want := readmeFence(t, c.heading, "text")
+			name, _, _ := strings.Cut(want, ":")
+			dir := t.TempDir()
+			path := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(dir)
+			var stdout, stderr bytes.Buffer
+			run([]string{"lint", name}, nil, &stdout, &stderr)
+			if got := stdout.String(); got != want {
+				t.Errorf("README shows:\n%s\npolicylint reports:\n%s%s", want, got, stderr.String())
+			}
+		})
+	}
+}
+
+// TestREADME_WorkflowLengthsParse checks the configuration example sets workflows.lengths.
+func TestREADME_WorkflowLengthsParse(t *testing.T) {
+	f, err := config.Parse("README.md", []byte(readmeBlock(t, "### Configuration")))
+	if err != nil || f.Lengths["github.repository"] == 0 {
+		t.Errorf("workflows.lengths: %v, %v", f.Lengths, err)
 	}
 }

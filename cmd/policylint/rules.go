@@ -231,8 +231,10 @@ func explainMarkdown(w io.Writer, r *lint.Rule) {
 	switch {
 	case strings.HasPrefix(r.Code, "PL9"):
 		lang = "rego"
-	case r.IsConfig():
+	case r.IsConfig(), strings.HasSuffix(r.File, ".yml"):
 		lang = "yaml"
+	case strings.HasSuffix(r.File, ".tf"):
+		lang = "hcl"
 	}
 	fmt.Fprintf(w, "## Bad\n\n```%s\n%s```\n\n", lang, ensureNewline(showBytes(r.Bad)))
 	if !utf8.ValidString(r.Bad) {
@@ -294,7 +296,7 @@ func exampleOutput(r *lint.Rule) string {
 	}
 	var b strings.Builder
 	w, _ := report.New("text", report.Options{})
-	if err := w.Write(&b, l.Lint("bad.json", []byte(r.Bad))); err != nil {
+	if err := w.Write(&b, l.Lint(r.ExampleFile("bad"), []byte(r.Bad))); err != nil {
 		panic(err) // a strings.Builder does not fail
 	}
 	return b.String()

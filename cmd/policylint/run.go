@@ -29,7 +29,7 @@ const (
 const usage = `policylint checks AWS STS session policies before any call is made.
 
 Usage:
-  policylint lint [flags] PATH...     lint policy and request files, directories (*.json) or - (stdin)
+  policylint lint [flags] PATH...     lint policies and requests (JSON, YAML), workflows, Terraform, directories or - (stdin)
   policylint pack [flags] PATH...     estimate the packed size (PackedPolicySize) of each request
   policylint pack --calibrate FILE    measure the packed size model on a CloudTrail export
   policylint rules                    list every rule
@@ -44,14 +44,18 @@ Run 'policylint lint --help' or 'policylint pack --help' for their flags.
 
 const lintUsage = `Usage: policylint lint [flags] PATH...
 
-Lints each PATH: a session policy, or a whole STS request in the AWS CLI's --cli-input-json shape
-(told apart by its keys). PATH is a file, a directory (every *.json below it, in sorted order,
-skipping directories whose name starts with a dot), or - for standard input.
+Lints each PATH: a session policy, or a whole STS request in the AWS CLI's --cli-input-json or
+--cli-input-yaml shape (told apart by its keys); a GitHub workflow (its configure-aws-credentials
+steps); a Terraform file (.tf) or plan (terraform show -json). PATH is a file, a directory (every
+*.json, *.yaml, *.yml and *.tf below it, in sorted order, skipping directories whose name starts
+with a dot but .github; files of none of these kinds are skipped with a notice), or - for
+standard input (read as JSON).
 
 Examples:
   policylint lint policies/
   policylint lint --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess --tag team=data tenant.json
   policylint lint requests/assume-tenant-role.json
+  policylint lint .github/workflows infra/
   policylint lint --rules policy-rules --format sarif policies/ > policylint.sarif
   cat tenant.json | policylint lint -
 
@@ -123,6 +127,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	disable := fl.StringSlice("disable", nil, "rules not to run, by code or slug (repeatable, or comma-separated)")
 	noColor := fl.Bool("no-color", false, "no colours in text output (also when NO_COLOR is set)")
 	custom := addCustomFlags(fl)
+	skipUnknown := fl.Bool("skip-unknown", false, "skip, with a notice, named files of no kind policylint reads (package.json), as a directory walk does; for hooks that pass every JSON, YAML and Terraform file")
 	configFile := fl.String("config", "", "configuration file (default: .policylint.yaml or .policylint.yml, searched from the working folder upward)")
 	help := fl.BoolP("help", "h", false, "show this help")
 	if err := fl.Parse(args); err != nil {
@@ -225,11 +230,22 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
-	results, errs, internal := lintAll(fsys, linter, inputs.files, stdin)
+	if *skipUnknown {
+		for i := range inputs.files {
+			inputs.files[i].found = true
+		}
+	}
+	results, skipped, errs, internal := lintAll(fsys, linter, inputs.files, stdin)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		code = exitUsage
 	}
+	printSkipped(stderr, skipped)
+	for _, err := range emptyFolders(inputs, skipped) {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		code = exitUsage
+	}
+	printSkipped(stderr, skipped)
 	if internal != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", internal)
 		return exitInternal
@@ -296,14 +312,34 @@ var operationNames = []string{"assume-role", "assume-role-with-saml", "assume-ro
 const stdinName = "<stdin>"
 
 // lintAll reads and lints the files on all cores and returns the results in input order.
-func lintAll(fsys *fsroot.FS, l *lint.Linter, files []string, stdin io.Reader) ([]*lint.Result, []error, error) {
+// skip is a file a walk found that is of no kind policylint reads, and why.
+type skip struct{ path, why string }
+
+// maxSkipNotices is how many skipped files are named one by one.
+const maxSkipNotices = 20
+
+// printSkipped writes a notice for each file skipped, up to maxSkipNotices, then a count.
+func printSkipped(stderr io.Writer, skipped []skip) {
+	for i, s := range skipped {
+		if i == maxSkipNotices {
+			fmt.Fprintf(stderr, "policylint: notice: %d more files skipped\n", len(skipped)-i)
+			break
+		}
+		fmt.Fprintf(stderr, "policylint: notice: %s skipped: %s\n", s.path, s.why)
+	}
+}
+
+// lintAll reads and lints the files on all cores and returns the results in input order, and
+// the found files it skipped.
+func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader) ([]*lint.Result, []skip, []error, error) {
 	results := make([][]*lint.Result, len(files))
+	skipped := make([]string, len(files))
 	errs := make([]error, len(files))
 	panics := make([]any, len(files))
 	var stdinData []byte
 	var stdinErr error
 	for _, f := range files {
-		if f == "-" {
+		if f.path == "-" {
 			stdinData, stdinErr = lint.ReadLimited(stdin)
 			break
 		}
@@ -319,7 +355,7 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []string, stdin io.Reader) (
 							panics[i] = r
 						}
 					}()
-					results[i], errs[i] = lintOne(fsys, l, files[i], stdinData, stdinErr)
+					results[i], skipped[i], errs[i] = lintOne(fsys, l, files[i], stdinData, stdinErr)
 				}()
 			}
 		})
@@ -331,26 +367,34 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []string, stdin io.Reader) (
 	wg.Wait()
 
 	var out []*lint.Result
+	var skips []skip
 	var failed []error
 	for i, f := range files {
 		if panics[i] != nil {
-			return nil, nil, fmt.Errorf("internal error while linting %s: %v (please report it with this file)", displayName(f), panics[i])
+			return nil, nil, nil, fmt.Errorf("internal error while linting %s: %v (please report it with this file)", displayName(f.path), panics[i])
 		}
 		if errs[i] != nil {
 			failed = append(failed, errs[i])
 			continue
 		}
+		if skipped[i] != "" {
+			skips = append(skips, skip{displayName(f.path), skipped[i]})
+		}
 		out = append(out, results[i]...)
 	}
-	return out, failed, nil
+	return out, skips, failed, nil
 }
 
-func lintOne(fsys *fsroot.FS, l *lint.Linter, file string, stdinData []byte, stdinErr error) ([]*lint.Result, error) {
-	src, err := readInput(fsys, file, stdinData, stdinErr)
+func lintOne(fsys *fsroot.FS, l *lint.Linter, file input, stdinData []byte, stdinErr error) ([]*lint.Result, string, error) {
+	src, err := readInput(fsys, file.path, stdinData, stdinErr)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return l.Lint(displayName(file), src), nil
+	if file.found {
+		results, skipped := l.LintFound(displayName(file.path), src)
+		return results, skipped, nil
+	}
+	return l.Lint(displayName(file.path), src), "", nil
 }
 
 func displayName(file string) string {

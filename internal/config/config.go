@@ -36,6 +36,9 @@ type File struct {
 	RulesDirs []Dir
 	// Operation is the default operation, or "".
 	Operation string
+	// Lengths are workflows.lengths: the worst-case lengths of GitHub expression values, by
+	// expression ("github.head_ref") or "default".
+	Lengths map[string]int
 }
 
 // Rule is one entry of the rules map.
@@ -164,8 +167,10 @@ func Parse(path string, src []byte) (*File, error) {
 			return p.dirs(val, f)
 		case "operation":
 			return p.scalar(val, "operation", &f.Operation)
+		case "workflows":
+			return p.workflows(val, f)
 		}
-		return p.unknown(key, []string{"rules", "ignore", "packed", "rules-dirs", "operation"})
+		return p.unknown(key, []string{"rules", "ignore", "packed", "rules-dirs", "operation", "workflows"})
 	}); err != nil {
 		return nil, err
 	}
@@ -310,6 +315,26 @@ func (p *parser) packed(n *yaml.Node, f *File) error {
 // ValidPackedWarn reports whether a packed-size warning threshold is a percentage above 0 and at
 // most 1,000 (so not NaN or infinite).
 func ValidPackedWarn(w float64) bool { return w > 0 && w <= 1000 }
+
+// maxLength bounds workflows.lengths: a session policy and its ARNs have at most 2,048 characters.
+const maxLength = 2048
+
+func (p *parser) workflows(n *yaml.Node, f *File) error {
+	return p.mapping(n, "workflows", func(k, v *yaml.Node) error {
+		if k.Value != "lengths" {
+			return p.unknown(k, []string{"lengths"})
+		}
+		f.Lengths = map[string]int{}
+		return p.mapping(v, "workflows.lengths", func(ek, ev *yaml.Node) error {
+			n, err := strconv.Atoi(ev.Value)
+			if err != nil || ev.Kind != yaml.ScalarNode || n < 0 || n > maxLength {
+				return p.errorf(ev, "workflows.lengths.%s must be a number of characters from 0 to %d; got %q", ek.Value, maxLength, ev.Value)
+			}
+			f.Lengths[ek.Value] = n
+			return nil
+		})
+	})
+}
 
 // yamlError gives a YAML syntax error the file's name; yaml.v3 reports "yaml: line N: ...".
 func yamlError(path string, err error) error {

@@ -85,3 +85,14 @@ func TestFind_Upward(t *testing.T) {
 		t.Errorf("Find below the top = %q, %v; want none", got, err)
 	}
 }
+
+func TestParse_WorkflowLengths(t *testing.T) {
+	f, err := Parse("c.yaml", []byte("workflows:\n  lengths:\n    github.repository: 24\n    default: 40\n"))
+	if err != nil || f.Lengths["github.repository"] != 24 || f.Lengths["default"] != 40 {
+		t.Fatalf("lengths %v, err %v", f.Lengths, err)
+	}
+	_, err = Parse("c.yaml", []byte("workflows:\n  lengths:\n    github.head_ref: long\n"))
+	if err == nil || err.Error() != `c.yaml:3:22: workflows.lengths.github.head_ref must be a number of characters from 0 to 2048; got "long"` {
+		t.Errorf("error %v", err)
+	}
+}

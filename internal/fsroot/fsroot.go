@@ -209,11 +209,11 @@ type Entry struct {
 }
 
 // Walk calls fn for each file below dir (a path relative to the working folder, or absolute) in
-// lexical order, skipping folders whose name starts with a dot and entering no linked folder.
-// keep says which file names to report; links are reported with Link set, and Outside when they
-// lead out of the root or nowhere. fn's error stops the walk; an unreadable folder is reported
-// to fn as an entry error through onErr and skipped.
-func (f *FS) Walk(dir string, keep func(name string) bool, fn func(Entry) error, onErr func(path string, err error)) error {
+// lexical order, entering the folders enter accepts by name and no linked folder. keep says
+// which file names to report; links are reported with Link set, and Outside when they lead out
+// of the root or nowhere. fn's error stops the walk; an unreadable folder is reported through
+// onErr and skipped.
+func (f *FS) Walk(dir string, keep, enter func(name string) bool, fn func(Entry) error, onErr func(path string, err error)) error {
 	r, rel, err := f.locate(dir)
 	if err != nil {
 		return err
@@ -229,7 +229,7 @@ func (f *FS) Walk(dir string, keep func(name string) bool, fn func(Entry) error,
 			return nil
 		}
 		if d.IsDir() {
-			if p != filepath.ToSlash(rel) && strings.HasPrefix(d.Name(), ".") {
+			if p != filepath.ToSlash(rel) && !enter(d.Name()) {
 				return fs.SkipDir
 			}
 			return nil

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -120,7 +121,8 @@ func TestWalk_DoesNotFollowLinks(t *testing.T) {
 	defer f.Close()
 	var files, links, outside []string
 	json := func(name string) bool { return filepath.Ext(name) == ".json" }
-	err = f.Walk(".", json, func(e Entry) error {
+	noDot := func(name string) bool { return !strings.HasPrefix(name, ".") }
+	err = f.Walk(".", json, noDot, func(e Entry) error {
 		switch {
 		case e.Outside:
 			outside = append(outside, e.Path)

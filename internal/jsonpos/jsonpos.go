@@ -186,6 +186,17 @@ func Parse(src []byte, opts Options) (*Document, error) {
 	return d, nil
 }
 
+// Text returns a document of a text that is not read as JSON (a YAML or HCL file that holds
+// policies): Root is nil, and only positions and lines are available.
+func Text(src []byte) *Document {
+	d := &Document{Src: src}
+	d.indexLines()
+	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		d.BOM = true
+	}
+	return d
+}
+
 func (d *Document) scanUTF8(from int) {
 	if utf8.Valid(d.Src[from:]) {
 		return

@@ -5,9 +5,11 @@ import (
 	"unicode/utf8"
 )
 
-// StringMap maps byte offsets in the decoded text of a string value back to its source, so that
-// a document held in a string (the Policy parameter of a request file) reports its findings at
-// the right place of the file that holds it.
+// StringMap maps byte offsets of a derived text back to the text it came from, so that a
+// document held in another reports its findings at the right place of the file that holds it.
+// Unquote derives the decoded text of a JSON string (the Policy parameter of a request file);
+// the source readers derive YAML scalars after folding, HCL templates, and whole documents
+// rendered as JSON from YAML or HCL, with NewStringMap, Literal and Atom.
 type StringMap struct {
 	segs []segment
 	end  int // source offset of the closing quote
@@ -18,6 +20,28 @@ type StringMap struct {
 type segment struct {
 	dec, src int
 	literal  bool
+}
+
+// NewStringMap returns a map with no runs yet whose end (the offset one past the derived text)
+// maps to the source offset end.
+func NewStringMap(end int) *StringMap { return &StringMap{end: end} }
+
+// Literal records that the derived text from offset dec on is the source text from offset src on,
+// byte for byte, up to the next run. Runs are recorded in increasing dec; their sources may be in
+// any order (a rendered document need not follow the file it was rendered from).
+func (m *StringMap) Literal(dec, src int) { m.mark(segment{dec: dec, src: src, literal: true}) }
+
+// Atom records that the derived text from offset dec on, up to the next run, stands for the
+// source text from src to the next run's source, as a whole: an escape, a folded line break, a
+// substituted placeholder. Its first byte maps to src and the others to the next run's source.
+func (m *StringMap) Atom(dec, src int) { m.mark(segment{dec: dec, src: src}) }
+
+func (m *StringMap) mark(s segment) {
+	if n := len(m.segs); n > 0 && m.segs[n-1].dec >= s.dec {
+		m.segs[n-1] = s // an empty run: the later mark wins
+		return
+	}
+	m.segs = append(m.segs, s)
 }
 
 // Unquote decodes a String value and maps its decoded offsets to the source. It returns false for
@@ -80,8 +104,8 @@ func (m *StringMap) Source(off int) int {
 		return m.end
 	}
 	src := s.src + off - s.dec
-	if i+1 < len(m.segs) {
-		return min(src, m.segs[i+1].src)
+	if i+1 < len(m.segs) || s.src > m.end {
+		return src // off is inside the run: before the next run's dec
 	}
 	return min(src, m.end)
 }
