@@ -89,8 +89,9 @@ type Result struct {
 	Diagnostics []Diagnostic `json:"diagnostics"`
 	// Doc is the parsed source, for writers that quote it.
 	Doc *jsonpos.Document `json:"-"`
-	// Secrets are the ranges of Doc that hold a token or an assertion: a writer that quotes the
-	// source must mask them.
+	// Secrets are the ranges of Doc that hold a token, an assertion or what looks like a secret,
+	// sorted by start: a writer that quotes the source must mask them past SecretShown
+	// characters.
 	Secrets []Range `json:"-"`
 	// Prints are the lines custom rules' print() calls wrote for this file ("rule.rego:7: ..."),
 	// which go to standard error, never into the findings.

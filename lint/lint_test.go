@@ -239,9 +239,27 @@ func TestMatchGlob(t *testing.T) {
 		{"*.json", "x/a.json", false},
 		{"a/**/b.json", "a/b.json", true},
 		{"a/?.json", "a/bc.json", false},
+		{"**", "", true},
+		{"**/**/x", "x", true},
+		{"a/**/**/b/**", "a/b", true},
+		{"a/**/c", "a/b/d", false},
 	} {
 		if got := matchGlob(tt.glob, tt.path); got != tt.want {
 			t.Errorf("matchGlob(%q, %q) = %v, want %v", tt.glob, tt.path, got, tt.want)
 		}
+	}
+}
+
+// TestMatchGlob_ManyDoubleStars is the hostile configuration: 200 ** against a path 200 folders
+// deep that does not match. Backtracking tried every split (exponential); this is 200 × 200
+// steps.
+func TestMatchGlob_ManyDoubleStars(t *testing.T) {
+	glob := strings.Repeat("**/", 200) + "x.json"
+	path := strings.Repeat("d/", 200) + "y.json"
+	if matchGlob(glob, path) {
+		t.Error("matched")
+	}
+	if !matchGlob(glob, strings.Repeat("d/", 200)+"x.json") {
+		t.Error("did not match")
 	}
 }

@@ -233,30 +233,35 @@ func (l *Linter) UnusedIgnores() []int {
 }
 
 // matchGlob reports whether a slash-separated path matches a glob in which ** matches any number
-// of folders and * and ? do not cross a slash.
+// of folders and * and ? do not cross a slash. It runs in time proportional to the number of glob
+// parts times path parts, whatever the number of **: a set of positions reached, not backtracking.
 func matchGlob(glob, path string) bool {
-	return matchParts(strings.Split(glob, "/"), strings.Split(path, "/"))
-}
-
-func matchParts(glob, path []string) bool {
-	for len(glob) > 0 {
-		if glob[0] == "**" {
-			for i := 0; i <= len(path); i++ {
-				if matchParts(glob[1:], path[i:]) {
-					return true
+	g, p := strings.Split(glob, "/"), strings.Split(path, "/")
+	// at[j] reports whether the glob parts matched so far can end just before path part j.
+	at := make([]bool, len(p)+1)
+	at[0] = true
+	next := make([]bool, len(p)+1)
+	for _, part := range g {
+		clear(next)
+		if part == "**" {
+			// ** matches zero or more parts: every position from the first reached on.
+			reached := false
+			for j := range at {
+				reached = reached || at[j]
+				next[j] = reached
+			}
+		} else {
+			for j := 0; j < len(p); j++ {
+				if at[j] {
+					if ok, err := filepath.Match(part, p[j]); err == nil && ok {
+						next[j+1] = true
+					}
 				}
 			}
-			return false
 		}
-		if len(path) == 0 {
-			return false
-		}
-		if ok, err := filepath.Match(glob[0], path[0]); err != nil || !ok {
-			return false
-		}
-		glob, path = glob[1:], path[1:]
+		at, next = next, at
 	}
-	return len(path) == 0
+	return at[len(p)]
 }
 
 // Estimate returns the packed size estimate of a file's request, as the packed-size check makes
@@ -519,7 +524,7 @@ func (p *Pass) addSeverity(sev Severity, pl place, pointer, in, msg string, rela
 	}
 	p.diags = append(p.diags, pending{
 		at: pl, pointer: pointer, in: in, related: related,
-		diag: Diagnostic{Code: p.rule.Code, Rule: p.rule.Slug, Severity: sev, Message: cutMessage(msg)},
+		diag: Diagnostic{Code: p.rule.Code, Rule: p.rule.Slug, Severity: sev, Message: cutMessage(redact(msg))},
 	})
 }
 
@@ -615,9 +620,15 @@ func newAssembly() *assembly {
 	return &assembly{byDoc: map[*jsonpos.Document]*Result{}, embeds: map[*jsonpos.Document]embedding{}}
 }
 
+// file adds a file the user sees, with what looks like a secret in its text marked, whatever
+// state the file is in.
 func (a *assembly) file(doc *jsonpos.Document, path string) {
 	a.order = append(a.order, doc)
-	a.byDoc[doc] = &Result{Path: path, Doc: doc}
+	r := &Result{Path: path, Doc: doc}
+	for _, s := range secretSpans(doc.Src) {
+		r.Secrets = append(r.Secrets, doc.Range(s[0], s[1]))
+	}
+	a.byDoc[doc] = r
 }
 
 func (a *assembly) embed(doc, host *jsonpos.Document, m source.Mapper) {
@@ -666,6 +677,7 @@ func (a *assembly) results() []*Result {
 		slices.SortStableFunc(r.Diagnostics, func(x, y Diagnostic) int {
 			return cmp.Or(cmp.Compare(x.Range.Start.Offset, y.Range.Start.Offset), strings.Compare(x.Code, y.Code))
 		})
+		slices.SortFunc(r.Secrets, func(x, y Range) int { return cmp.Compare(x.Start.Offset, y.Start.Offset) })
 		out = append(out, r)
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -93,13 +94,13 @@ func (t *textWriter) Write(w io.Writer, results []*lint.Result) error {
 				color = ansiYel
 			}
 			fmt.Fprintf(&b, "%s: %s %s\n",
-				t.paint(fmt.Sprintf("%s:%d:%d", r.Path, d.Range.Start.Line, d.Range.Start.Column), ansiBold),
+				t.paint(fmt.Sprintf("%s:%d:%d", oneLine(r.Path), d.Range.Start.Line, d.Range.Start.Column), ansiBold),
 				oneLine(d.Message),
 				t.paint(fmt.Sprintf("[%s %s]", d.Code, d.Rule), color))
 			if t.opts.Snippet && r.Doc != nil {
 				t.snippet(&b, r, d.Range, color)
 				for _, rel := range d.Related {
-					fmt.Fprintf(&b, "  %s %s\n", t.paint(fmt.Sprintf("%s:%d:%d:", r.Path, rel.Range.Start.Line, rel.Range.Start.Column), ansiDim), rel.Message)
+					fmt.Fprintf(&b, "  %s %s\n", t.paint(fmt.Sprintf("%s:%d:%d:", oneLine(r.Path), rel.Range.Start.Line, rel.Range.Start.Column), ansiDim), oneLine(rel.Message))
 					t.snippet(&b, r, rel.Range, ansiDim)
 				}
 			}
@@ -109,64 +110,93 @@ func (t *textWriter) Write(w io.Writer, results []*lint.Result) error {
 	return err
 }
 
-// maxSnippetColumns keeps a snippet of a minified one-line policy readable.
+// maxSnippetColumns keeps a snippet of a minified one-line policy readable: the window of a line
+// it shows, around the finding.
 const maxSnippetColumns = 120
 
-// snippet writes the line of rg's start with carets under the range, or one caret at its start
-// when the range goes on to other lines.
+// unparsedColumns is the window of a line shown for a file that is not valid JSON: what does not
+// parse may not be a policy at all, so only a few characters around the error are quoted.
+const unparsedColumns = 24
+
+// snippet writes the window of rg's start line around it, with carets under the range (or one
+// caret at its start when the range goes on to other lines), secrets masked. It reads only the
+// window's bytes, so a finding on an 8 MiB line costs what a short line does.
 func (t *textWriter) snippet(b *strings.Builder, r *lint.Result, rg lint.Range, color string) {
-	line := mask(strings.Map(visible, r.Doc.LineText(rg.Start.Line)), rg.Start.Line, r.Secrets)
-	col := rg.Start.Column - 1
-	width := 1
-	if rg.End.Line == rg.Start.Line {
-		width = max(1, rg.End.Column-rg.Start.Column)
+	src := r.Doc.Src
+	width := maxSnippetColumns
+	if r.Doc.Root == nil {
+		width = unparsedColumns
 	}
-	runes := []rune(line)
-	first := 0
-	if col > maxSnippetColumns/2 && len(runes) > maxSnippetColumns {
-		first = col - maxSnippetColumns/2
+	at := min(max(rg.Start.Offset, 0), len(src))
+	// Back to the line's start, at most half the window.
+	from, back := at, 0
+	for from > 0 && src[from-1] != '\n' && src[from-1] != '\r' && back < width/2 {
+		_, size := utf8.DecodeLastRune(src[:from])
+		from -= size
+		back++
 	}
-	last := min(len(runes), first+maxSnippetColumns)
-	shown := string(runes[min(first, len(runes)):last])
+	cutStart := from > 0 && src[from-1] != '\n' && src[from-1] != '\r'
+	// On to the line's end, within the window.
+	to, cols := from, 0
+	for to < len(src) && src[to] != '\n' && src[to] != '\r' && cols < width {
+		_, size := utf8.DecodeRune(src[to:])
+		to += size
+		cols++
+	}
+	runes := []rune(string(src[from:to]))
+	for i := range runes {
+		runes[i] = visible(runes[i])
+	}
+	maskWindow(runes, src, from, to, r.Secrets)
 	prefix := ""
-	if first > 0 {
+	if cutStart {
 		prefix = "…"
 	}
+	suffix := ""
+	if to < len(src) && src[to] != '\n' && src[to] != '\r' {
+		suffix = "…"
+	}
+	caret := 1
+	if rg.End.Line == rg.Start.Line {
+		caret = max(1, rg.End.Column-rg.Start.Column)
+	}
+	caret = max(1, min(caret, len(runes)-back))
 	gutter := fmt.Sprintf("%d", rg.Start.Line)
 	pad := strings.Repeat(" ", len(gutter))
-	fmt.Fprintf(b, " %s |\n %s | %s%s\n", pad, gutter, prefix, shown)
-	width = max(1, min(width, last-col))
-	fmt.Fprintf(b, " %s | %s%s\n", pad, strings.Repeat(" ", utf8.RuneCountInString(prefix)+col-first), t.paint(strings.Repeat("^", width), color))
+	fmt.Fprintf(b, " %s |\n %s | %s%s%s\n", pad, gutter, prefix, string(runes), suffix)
+	fmt.Fprintf(b, " %s | %s%s\n", pad, strings.Repeat(" ", utf8.RuneCountInString(prefix)+back), t.paint(strings.Repeat("^", caret), color))
 }
 
-// secretShown is how many leading characters of a secret a snippet shows, as federation.Redact.
-const secretShown = 6
-
-// mask hides the secrets on line n past their first characters, keeping every column in place.
-func mask(line string, n int, secrets []lint.Range) string {
-	var runes []rune
-	for _, s := range secrets {
-		if s.Start.Line > n || s.End.Line < n {
-			continue
+// maskWindow hides the secrets within the window [from, to) of the source, past their first
+// SecretShown characters, keeping every column in place. secrets are sorted by start
+// (Result.Secrets is).
+func maskWindow(runes []rune, src []byte, from, to int, secrets []lint.Range) {
+	// Secrets that end before the window cannot touch it; those after it neither.
+	first := sort.Search(len(secrets), func(i int) bool { return secrets[i].Start.Offset >= from })
+	for first > 0 && secrets[first-1].End.Offset > from {
+		first--
+	}
+	for _, s := range secrets[first:] {
+		if s.Start.Offset >= to {
+			break
 		}
-		if runes == nil {
-			runes = []rune(line)
+		start, end := s.Start.Offset, s.End.Offset
+		// The first characters of a secret stay visible.
+		for n := 0; n < lint.SecretShown && start < end; n++ {
+			_, size := utf8.DecodeRune(src[start:])
+			start += size
 		}
-		from, to := 0, len(runes)
-		if s.Start.Line == n {
-			from = s.Start.Column - 1 + secretShown
-		}
-		if s.End.Line == n {
-			to = min(to, s.End.Column-1)
-		}
-		for i := max(0, from); i < to; i++ {
-			runes[i] = '•'
+		off := from
+		for i := range runes {
+			if off >= start && off < end {
+				runes[i] = '•'
+			}
+			if off < len(src) {
+				_, size := utf8.DecodeRune(src[off:])
+				off += size
+			}
 		}
 	}
-	if runes == nil {
-		return line
-	}
-	return string(runes)
 }
 
 // visible shows tabs as one space, so the caret lines up, and control characters as a dot.
@@ -180,8 +210,30 @@ func visible(r rune) rune {
 	return r
 }
 
-// oneLine keeps a message on its line: a message never holds a line break, but quoted user data
-// is not trusted to.
+// oneLine keeps a message or a path on its line and out of the terminal's control: a message
+// never holds a line break or an escape sequence, but quoted user data and file names are not
+// trusted to, so control characters are written as escapes (\n, \r, \t, \x1b).
 func oneLine(s string) string {
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case isControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
+
+// isControl reports a C0 or C1 control character, or DEL.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
