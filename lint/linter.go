@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -405,6 +406,8 @@ type Pass struct {
 	host    *embedding // the request file holding Doc, for an embedded policy
 	match   *matcher   // wildcard matching, with one budget for the document
 	prints  []string   // what custom rules' print() wrote
+	stmts   *[]stmt    // the statements of stmtsOf, found once (statements)
+	stmtsOf *jsonpos.Document
 	// n counts the running rule's findings, and over is where the first one past maxPerRule
 	// would have been.
 	n    int
@@ -579,18 +582,26 @@ func (p *Pass) span(start, end int) place { return place{p.Doc, start, end} }
 
 // statements returns the statement objects with their pointers: Statement may be one object or
 // an array of them.
+// They are found once per pass: every statement rule walks them.
 func (p *Pass) statements() []stmt {
+	if p.stmts != nil && p.stmtsOf == p.Doc {
+		return *p.stmts
+	}
+	var out []stmt
+	p.stmts, p.stmtsOf = &out, p.Doc
 	st, ok := p.Doc.Root.Get("Statement")
 	if !ok {
 		return nil
 	}
 	if st.Kind == jsonpos.Object {
-		return []stmt{{"/Statement", st}}
+		out = []stmt{{"/Statement", st}}
+		return out
 	}
-	var out []stmt
+	out = make([]stmt, 0, len(st.Elems))
+	buf := []byte("/Statement/")
 	for i, e := range st.Elems {
 		if e.Kind == jsonpos.Object {
-			out = append(out, stmt{fmt.Sprintf("/Statement/%d", i), e})
+			out = append(out, stmt{string(strconv.AppendInt(buf, int64(i), 10)), e})
 		}
 	}
 	return out

@@ -1,7 +1,10 @@
 package lint
 
 import (
+	"bytes"
+	"cmp"
 	"regexp"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -15,45 +18,119 @@ import (
 // SecretShown is how many leading characters of a secret may be printed.
 const SecretShown = 6
 
-var secretPatterns = []*regexp.Regexp{
+// Patterns that find a secret where a cheap scan of the bytes has found where one may start: each
+// is matched only within maxSecretScan bytes of such a place, so the scan stays linear with a
+// small constant on an 8 MiB file.
+var (
 	// A JSON Web Token: base64url header starting {" , payload and signature.
-	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*)?`),
-	// A PEM block: a private key or certificate.
-	regexp.MustCompile(`-----BEGIN [A-Z0-9 ]+-----[^-]*(-----END [A-Z0-9 ]+-----)?`),
-	// The value of a key that names a secret, quoted or not, in JSON, YAML or HCL.
-	regexp.MustCompile(`(?i)(?:secret|token|password|passwd|assertion|private[_-]?key|credential|api[_-]?key)[A-Za-z0-9_-]*["']?\s*[:=]\s*["']?([^"'\s,;}{\]]{6,})`),
-	// A long run of base64 (an assertion, a key): 80 characters of letters, digits, + / =.
-	regexp.MustCompile(`[A-Za-z0-9+/=]{80,}`),
+	jwtPattern = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*)?`)
+	// The value of a key that names a secret, quoted or not, in JSON, YAML or HCL: after the
+	// name, the rest of the key, a closing quote, a separator and the value.
+	keyValuePattern = regexp.MustCompile(`^[A-Za-z0-9_-]*["']?\s*[:=]\s*["']?([^"'\s,;}{\]]{6,})`)
 	// AWS access key ids, which come with their secret.
-	regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`),
-}
+	accessKeyPattern = regexp.MustCompile(`^(?:AKIA|ASIA)[A-Z0-9]{16}`)
+	// The words that name a secret's key, in lower case.
+	secretWords = []string{"secret", "token", "password", "passwd", "assertion", "private_key", "privatekey", "private-key", "credential", "api_key", "apikey", "api-key"}
+)
+
+// maxSecretScan bounds how far past a starting place a secret's pattern is matched; a longer
+// secret is masked up to there, and the base64 scan covers the rest.
+const maxSecretScan = 64 << 10
+
+// minBase64Run is the length of a run of base64 characters that is taken for a secret (an
+// assertion, a key): longer than any word or ARN segment a policy holds.
+const minBase64Run = 80
 
 // secretSpans returns the byte ranges of src that look like secrets, in order, merged where
-// they overlap. The patterns are RE2: linear in the input.
+// they overlap: linear in src.
 func secretSpans(src []byte) [][2]int {
 	var spans [][2]int
-	for _, re := range secretPatterns {
-		for _, m := range re.FindAllSubmatchIndex(src, -1) {
-			start, end := m[0], m[1]
-			if len(m) >= 4 && m[2] >= 0 && re == secretPatterns[2] {
-				start, end = m[2], m[3] // the value, not the key
+	window := func(i int) []byte { return src[i:min(len(src), i+maxSecretScan)] }
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte("eyJ"))
+		if j < 0 {
+			break
+		}
+		i += j
+		if m := jwtPattern.FindIndex(window(i)); m != nil {
+			spans = append(spans, [2]int{i, i + m[1]})
+			i += m[1]
+			continue
+		}
+		i += 3
+	}
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte("-----BEGIN "))
+		if j < 0 {
+			break
+		}
+		i += j
+		end := len(src)
+		if k := bytes.Index(src[i+11:], []byte("-----END ")); k >= 0 {
+			end = i + 11 + k
+			if e := bytes.Index(src[end+9:], []byte("-----")); e >= 0 {
+				end += 9 + e + 5
 			}
-			spans = append(spans, [2]int{start, end})
+		}
+		spans = append(spans, [2]int{i, end})
+		i = end
+	}
+	lower := bytes.ToLower(src)
+	for _, w := range secretWords {
+		for i := 0; ; {
+			j := bytes.Index(lower[i:], []byte(w))
+			if j < 0 {
+				break
+			}
+			i += j + len(w)
+			if m := keyValuePattern.FindSubmatchIndex(window(i)); m != nil {
+				spans = append(spans, [2]int{i + m[2], i + m[3]})
+			}
 		}
 	}
+	for _, prefix := range []string{"AKIA", "ASIA"} {
+		for i := 0; ; {
+			j := bytes.Index(src[i:], []byte(prefix))
+			if j < 0 {
+				break
+			}
+			i += j
+			if m := accessKeyPattern.FindIndex(src[i:min(len(src), i+20)]); m != nil && (i+20 == len(src) || !isWordByte(src[i+20])) && (i == 0 || !isWordByte(src[i-1])) {
+				spans = append(spans, [2]int{i, i + 20})
+			}
+			i += 4
+		}
+	}
+	for i := 0; i < len(src); {
+		if !isBase64Byte(src[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(src) && isBase64Byte(src[j]) {
+			j++
+		}
+		if j-i >= minBase64Run {
+			spans = append(spans, [2]int{i, j})
+		}
+		i = j
+	}
 	return mergeSpans(spans)
+}
+
+func isBase64Byte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '='
+}
+
+func isWordByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_'
 }
 
 func mergeSpans(spans [][2]int) [][2]int {
 	if len(spans) < 2 {
 		return spans
 	}
-	// Insertion into order: there are few.
-	for i := 1; i < len(spans); i++ {
-		for j := i; j > 0 && spans[j][0] < spans[j-1][0]; j-- {
-			spans[j], spans[j-1] = spans[j-1], spans[j]
-		}
-	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
 	out := spans[:1]
 	for _, s := range spans[1:] {
 		last := &out[len(out)-1]

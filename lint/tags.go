@@ -73,19 +73,15 @@ func checkTagReserved(p *Pass) {
 }
 
 // checkTransitiveTagUnknown reports a transitive tag key that names no session tag of the
-// request.
+// request. Keys are compared without regard to case, through a set: linear in the tags.
 func checkTransitiveTagUnknown(p *Pass) {
-	tags := p.allTags()
-	report := func(keys []sv, origin string) {
-		for _, k := range keys {
-			found := false
-			for _, t := range tags {
-				if strings.EqualFold(t.key.s, k.s) {
-					found = true
-					break
-				}
-			}
-			if !found {
+	keys := map[string]bool{}
+	for _, t := range p.allTags() {
+		keys[strings.ToLower(t.key.s)] = true
+	}
+	report := func(transitive []sv, origin string) {
+		for _, k := range transitive {
+			if !keys[strings.ToLower(k.s)] {
 				p.reportAt(k.at, fmt.Sprintf("%s %q%s names no session tag of this request: STS rejects it; add the tag or remove the key", k.name, k.s, origin))
 			}
 		}

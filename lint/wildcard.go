@@ -157,11 +157,17 @@ func (m *matcher) redundantEntries(keys []string, resource bool) map[int]redunda
 		}
 	}
 	for j, v := range keys {
+		if m.left <= 0 {
+			break // out of budget: what is not known to be covered is not reported
+		}
 		if v == "*" || first[v] != j {
 			continue // "*" is covered by nothing else; a repeat is reported as such
 		}
 		by := t.lowest(literalPrefix(v), v)
 		for _, k := range others {
+			if m.left--; m.left <= 0 {
+				break
+			}
 			if k != j && (by < 0 || k < by) && covers(keys[k], v) {
 				by = k
 			}

@@ -55,8 +55,27 @@ var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-// escapeData escapes a workflow command's data, the text after ::.
-func escapeData(s string) string { return dataEscaper.Replace(s) }
+// escapeData escapes a workflow command's data, the text after ::; other control characters
+// than CR and LF (an escape sequence in a file name or a quoted value) are written as \xNN, so
+// that the log shows them as text.
+func escapeData(s string) string { return dataEscaper.Replace(controls(s)) }
 
 // escapeProperty escapes the value of a workflow command's property.
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(controls(s)) }
+
+// controls writes the control characters of s but CR and LF, which GitHub's escaping covers,
+// as \xNN.
+func controls(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r != '\r' && r != '\n' && isControl(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r != '\r' && r != '\n' && isControl(r) {
+			fmt.Fprintf(&b, `\x%02x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -12,9 +12,11 @@ import (
 // same output on a developer's machine and inside GitHub Actions (where --format defaults to
 // github).
 //
-// The test binary is also the rule worker the custom rule tests start (as policylint is).
+// The test binary is also the rule worker the custom rule tests start (as policylint is), and
+// the policylint command the hostile-input tests run in a process of their own.
 func TestMain(m *testing.M) {
 	sandbox.RunIfWorker(rules.Serve)
+	runAsCLI()
 	os.Unsetenv("GITHUB_ACTIONS")
 	os.Unsetenv("NO_COLOR")
 	os.Exit(m.Run())

@@ -235,7 +235,34 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			inputs.files[i].found = true
 		}
 	}
-	results, skipped, errs, internal := lintAll(fsys, linter, inputs.files, stdin)
+	// Text and GitHub output is written file by file, as soon as each file's turn in the input
+	// order comes, and dropped: memory does not grow with the number of files. JSON and SARIF
+	// are one document; their results are kept without their parsed source.
+	streaming := *format == "text" || *format == "github"
+	var kept []*lint.Result
+	top, any := lint.Info, false
+	var writeErr error
+	emit := func(rs []*lint.Result) {
+		for _, r := range rs {
+			for _, line := range r.Prints {
+				fmt.Fprintf(stderr, "%s\n", line)
+			}
+			if t, ok := r.Max(); ok {
+				top, any = max(top, t), true
+			}
+		}
+		if streaming {
+			if writeErr == nil {
+				writeErr = out.Write(stdout, rs)
+			}
+			return
+		}
+		for _, r := range rs {
+			r.Doc = nil
+		}
+		kept = append(kept, rs...)
+	}
+	skipped, errs, internal := lintAll(fsys, linter, inputs.files, stdin, emit)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		code = exitUsage
@@ -245,32 +272,29 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		code = exitUsage
 	}
-	printSkipped(stderr, skipped)
 	if internal != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", internal)
 		return exitInternal
 	}
-	for _, r := range results {
-		for _, line := range r.Prints {
-			fmt.Fprintf(stderr, "%s\n", line)
-		}
-	}
-	results = append(results, linkResults(inputs.links, cfg)...)
-	results = append(results, neverFires(rs, linter, cfg)...)
+	var last []*lint.Result
+	last = append(last, linkResults(inputs.links, cfg)...)
+	last = append(last, neverFires(rs, linter, cfg)...)
 	if r := unusedIgnores(fsys, conf, linter, cfg); r != nil {
-		results = append(results, r)
+		last = append(last, r)
 	}
-	if err := out.Write(stdout, results); err != nil {
-		fmt.Fprintf(stderr, "policylint: writing output: %v\n", err)
+	emit(last)
+	if !streaming {
+		writeErr = out.Write(stdout, kept)
+	}
+	if writeErr != nil {
+		fmt.Fprintf(stderr, "policylint: writing output: %v\n", writeErr)
 		return exitUsage
 	}
 	if code != exitOK {
 		return code
 	}
-	for _, r := range results {
-		if top, ok := r.Max(); ok && top >= threshold {
-			return exitFindings
-		}
+	if any && top >= threshold {
+		return exitFindings
 	}
 	return exitOK
 }
@@ -311,7 +335,6 @@ var operationNames = []string{"assume-role", "assume-role-with-saml", "assume-ro
 
 const stdinName = "<stdin>"
 
-// lintAll reads and lints the files on all cores and returns the results in input order.
 // skip is a file a walk found that is of no kind policylint reads, and why.
 type skip struct{ path, why string }
 
@@ -329,13 +352,26 @@ func printSkipped(stderr io.Writer, skipped []skip) {
 	}
 }
 
-// lintAll reads and lints the files on all cores and returns the results in input order, and
-// the found files it skipped.
-func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader) ([]*lint.Result, []skip, []error, error) {
-	results := make([][]*lint.Result, len(files))
-	skipped := make([]string, len(files))
-	errs := make([]error, len(files))
-	panics := make([]any, len(files))
+// inFlight bounds the input bytes read and linted at once, and not yet written: one file at the
+// size limit and a few small ones. A file's parsed tree costs tens of times its size, so without
+// a bound, cores times 8 MiB files would be parsed at once.
+const inFlight = lint.MaxInputBytes + 1<<20
+
+// lintAll reads and lints the files on all cores and hands each file's results to emit in input
+// order, as soon as the file's turn comes; it returns the found files it skipped. A file holds
+// its share of inFlight from before it is read until its results are emitted; shares are taken
+// in input order, so the next file to emit always has its own.
+func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader, emit func([]*lint.Result)) ([]skip, []error, error) {
+	type done struct {
+		results []*lint.Result
+		skipped string
+		err     error
+		panic   any
+	}
+	slots := make([]chan done, len(files))
+	for i := range slots {
+		slots[i] = make(chan done, 1)
+	}
 	var stdinData []byte
 	var stdinErr error
 	for _, f := range files {
@@ -344,45 +380,95 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader) ([
 			break
 		}
 	}
+	budget := semaphore(inFlight)
+	weights := make([]int64, len(files))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(1, len(files))) {
 		wg.Go(func() {
 			for i := range jobs {
+				var d done
 				func() {
 					defer func() {
 						if r := recover(); r != nil {
-							panics[i] = r
+							d.panic = r
 						}
 					}()
-					results[i], skipped[i], errs[i] = lintOne(fsys, l, files[i], stdinData, stdinErr)
+					d.results, d.skipped, d.err = lintOne(fsys, l, files[i], stdinData, stdinErr)
 				}()
+				slots[i] <- d
 			}
 		})
 	}
-	for i := range files {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-
-	var out []*lint.Result
+	go func() {
+		for i, f := range files {
+			weights[i] = inputWeight(fsys, f.path, len(stdinData))
+			budget.acquire(weights[i])
+			jobs <- i
+		}
+		close(jobs)
+	}()
 	var skips []skip
 	var failed []error
+	var internal error
 	for i, f := range files {
-		if panics[i] != nil {
-			return nil, nil, nil, fmt.Errorf("internal error while linting %s: %v (please report it with this file)", displayName(f.path), panics[i])
+		d := <-slots[i]
+		budget.release(weights[i])
+		switch {
+		case internal != nil:
+		case d.panic != nil:
+			internal = fmt.Errorf("internal error while linting %s: %v (please report it with this file)", displayName(f.path), d.panic)
+		case d.err != nil:
+			failed = append(failed, d.err)
+		default:
+			if d.skipped != "" {
+				skips = append(skips, skip{displayName(f.path), d.skipped})
+			}
+			emit(d.results)
 		}
-		if errs[i] != nil {
-			failed = append(failed, errs[i])
-			continue
-		}
-		if skipped[i] != "" {
-			skips = append(skips, skip{displayName(f.path), skipped[i]})
-		}
-		out = append(out, results[i]...)
 	}
-	return out, skips, failed, nil
+	wg.Wait()
+	return skips, failed, internal
+}
+
+// inputWeight is a file's share of inFlight: its size, within [1, inFlight].
+func inputWeight(fsys *fsroot.FS, path string, stdinSize int) int64 {
+	size := int64(stdinSize)
+	if path != "-" {
+		if info, err := fsys.Stat(path); err == nil {
+			size = info.Size()
+		}
+	}
+	return min(max(size, 1), inFlight)
+}
+
+// byteSemaphore is a counting semaphore over bytes.
+type byteSemaphore struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	free int64
+}
+
+func semaphore(n int64) *byteSemaphore {
+	s := &byteSemaphore{free: n}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+func (s *byteSemaphore) acquire(n int64) {
+	s.mu.Lock()
+	for s.free < n {
+		s.cond.Wait()
+	}
+	s.free -= n
+	s.mu.Unlock()
+}
+
+func (s *byteSemaphore) release(n int64) {
+	s.mu.Lock()
+	s.free += n
+	s.mu.Unlock()
+	s.cond.Broadcast()
 }
 
 func lintOne(fsys *fsroot.FS, l *lint.Linter, file input, stdinData []byte, stdinErr error) ([]*lint.Result, string, error) {

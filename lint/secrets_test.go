@@ -1,0 +1,42 @@
+package lint
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSecretSpans(t *testing.T) {
+	const secret = "ABCDEFsecretpart"
+	for _, tc := range []struct{ name, src, secret string }{
+		{"jwt", `{"WebIdentityToken":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}`, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
+		{"key in another case", `{"webIdentityTOKEN": "` + secret + `"}`, secret},
+		{"unquoted", `password: ` + secret + "\n", secret},
+		{"hcl", `api_key = "` + secret + `"`, secret},
+		{"pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIE" + secret + "\n-----END RSA PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----\nMIIE" + secret + "\n-----END RSA PRIVATE KEY-----"},
+		{"base64 run", `"SAMLAssertion_": "` + strings.Repeat("PHNhbWw+", 12) + `"`, strings.Repeat("PHNhbWw+", 12)},
+		{"access key id", `"id": "AKIAIOSFODNN7EXAMPLE"`, "AKIAIOSFODNN7EXAMPLE"},
+	} {
+		spans := secretSpans([]byte(tc.src))
+		i := strings.Index(tc.src, tc.secret)
+		covered := false
+		for _, s := range spans {
+			if s[0] <= i && s[1] >= i+len(tc.secret) {
+				covered = true
+			}
+		}
+		if !covered {
+			t.Errorf("%s: spans %v do not cover the secret at %d–%d", tc.name, spans, i, i+len(tc.secret))
+		}
+		if got := redact(tc.src); strings.Contains(got, tc.secret[6:]) {
+			t.Errorf("%s: redact left the secret: %q", tc.name, got)
+		}
+	}
+	for _, clean := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::tenant-a/reports/2026/q3/*"}]}`,
+		`{"Action": "sts:TagSession", "Resource": "arn:aws:iam::123456789012:role/token-broker"}`,
+	} {
+		if spans := secretSpans([]byte(clean)); len(spans) > 0 {
+			t.Errorf("%q: spans %v in a policy without secrets", clean, spans)
+		}
+	}
+}
