@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -49,10 +50,21 @@ func checkPolicyCharset(p *Pass) {
 		}
 		r, size := utf8.DecodeRune(src[i:])
 		if !allowedRune(r) && !(r == utf8.RuneError && size == 1) {
-			p.reportAt(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as %s if the value must hold it", describeRune(r), jsonEscape(r)))
+			p.reportAt(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as %s if the value must hold it", describeRune(r), p.policyEscape(r)))
 		}
 		i += size
 	}
+}
+
+// policyEscape writes r as the policy must hold it, a JSON \u escape, and as it is written
+// where the policy is: in a request file's Policy string the backslash itself is escaped, so
+// that the string holds the six characters \u2013 and not the character it names.
+func (p *Pass) policyEscape(r rune) string {
+	e := jsonEscape(r)
+	if p.host != nil {
+		return strings.ReplaceAll(e, `\`, `\\`)
+	}
+	return e
 }
 
 // jsonEscape writes r as a JSON \u escape (a surrogate pair above U+FFFF).
