@@ -56,15 +56,20 @@ func checkPolicyCharset(p *Pass) {
 	}
 }
 
-// policyEscape writes r as the policy must hold it, a JSON \u escape, and as it is written
-// where the policy is: in a request file's Policy string the backslash itself is escaped, so
-// that the string holds the six characters \u2013 and not the character it names.
+// policyEscape says how to write r so that the policy holds it as a JSON \u escape, for where
+// the policy is written. In a policy file that is the escape itself; in a JSON request file's
+// Policy string the backslash is escaped too, so that the string holds the six characters
+// \u2013 and not the character they name; in a YAML or HCL string it depends on the string's
+// quoting, which the message leaves to the user.
 func (p *Pass) policyEscape(r rune) string {
 	e := jsonEscape(r)
-	if p.host != nil {
-		return strings.ReplaceAll(e, `\`, `\\`)
+	switch {
+	case p.host == nil:
+		return e
+	case p.req.src == nil:
+		return strings.ReplaceAll(e, `\`, `\\`) + " in the request file"
 	}
-	return e
+	return "the escape " + e + " (so that the policy holds those characters, once the string around it is read)"
 }
 
 // jsonEscape writes r as a JSON \u escape (a surrogate pair above U+FFFF).
