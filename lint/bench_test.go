@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -38,4 +39,27 @@ func BenchmarkLint_Large(b *testing.B) {
 		b.Fatal("unexpected file")
 	}
 	benchmarkLint(b, src)
+}
+
+// manyTagsRequest is an AssumeRole request file with n session tags and n transitive tag keys,
+// one of which names no tag: far over STS's limits, as a hostile file would be.
+func manyTagsRequest(n int) []byte {
+	var tags, keys strings.Builder
+	for i := range n {
+		if i > 0 {
+			tags.WriteString(",")
+			keys.WriteString(",")
+		}
+		fmt.Fprintf(&tags, `{"Key":"k%d","Value":"v"}`, i)
+		fmt.Fprintf(&keys, `"K%d"`, i+1)
+	}
+	return []byte(`{"RoleArn":"arn:aws:iam::123456789012:role/r","RoleSessionName":"s1","Tags":[` + tags.String() + `],"TransitiveTagKeys":[` + keys.String() + `]}`)
+}
+
+// BenchmarkLint_ManyTags lints requests of 1,000 and 10,000 tags and transitive keys: the time
+// per tag stays flat, the tag checks being linear (transitive keys against a set of tag keys).
+func BenchmarkLint_ManyTags(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("tags-%d", n), func(b *testing.B) { benchmarkLint(b, manyTagsRequest(n)) })
+	}
 }

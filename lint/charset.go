@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -49,10 +50,26 @@ func checkPolicyCharset(p *Pass) {
 		}
 		r, size := utf8.DecodeRune(src[i:])
 		if !allowedRune(r) && !(r == utf8.RuneError && size == 1) {
-			p.reportAt(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as %s if the value must hold it", describeRune(r), jsonEscape(r)))
+			p.reportAt(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as %s if the value must hold it", describeRune(r), p.policyEscape(r)))
 		}
 		i += size
 	}
+}
+
+// policyEscape says how to write r so that the policy holds it as a JSON \u escape, for where
+// the policy is written. In a policy file that is the escape itself; in a JSON request file's
+// Policy string the backslash is escaped too, so that the string holds the six characters
+// \u2013 and not the character they name; in a YAML or HCL string it depends on the string's
+// quoting, which the message leaves to the user.
+func (p *Pass) policyEscape(r rune) string {
+	e := jsonEscape(r)
+	switch {
+	case p.host == nil:
+		return e
+	case p.req.src == nil:
+		return strings.ReplaceAll(e, `\`, `\\`) + " in the request file"
+	}
+	return "the escape " + e + " (so that the policy holds those characters, once the string around it is read)"
 }
 
 // jsonEscape writes r as a JSON \u escape (a surrogate pair above U+FFFF).

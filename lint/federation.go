@@ -25,25 +25,36 @@ type fedState struct {
 	samlErr error
 }
 
-// decodeFederation decodes the request's token and assertion, and adds their session tags.
+// decodable reports a token or assertion to decode: one that is empty (param-length), a
+// placeholder or a file:// path has its own finding.
+func decodable(v *sv) bool { return v != nil && v.s != "" && !opaqueValue(v.s) }
+
+// decodeFederation decodes the request's token and assertion, and adds their session tags and
+// source identity.
 func (r *request) decodeFederation() {
-	if r.token != nil {
+	if decodable(r.token) {
 		r.fed.jwt, r.fed.jwtErr = federation.ParseJWT(r.token.s)
 		if j := r.fed.jwt; j != nil {
 			r.addFederatedTags(j.Tags, j.TransitiveTagKeys, r.token.at, "web identity token")
+			if j.SourceIdentity != "" {
+				r.sourceIDs = append(r.sourceIDs, sv{s: j.SourceIdentity, at: r.token.at, name: "WebIdentityToken's https://aws.amazon.com/source_identity claim"})
+			}
 		}
 	}
-	if r.assertion != nil {
+	if decodable(r.assertion) {
 		r.fed.saml, r.fed.samlErr = federation.ParseSAMLAssertion(r.assertion.s)
 		if s := r.fed.saml; s != nil {
 			r.addFederatedTags(s.Tags, s.TransitiveTagKeys, r.assertion.at, "SAML assertion")
+			if s.HasSourceIdentity {
+				r.sourceIDs = append(r.sourceIDs, sv{s: s.SourceIdentity, at: r.assertion.at, name: "SAMLAssertion's SourceIdentity attribute"})
+			}
 		}
 	}
 }
 
 func (r *request) addFederatedTags(tags []federation.Tag, transitive []string, at place, from string) {
 	for _, t := range tags {
-		r.fedTags = append(r.fedTags, tagValue{key: sv{s: t.Key, at: at, name: "session tag key"}, value: sv{s: t.Value, at: at, name: fmt.Sprintf("session tag %q value", t.Key)}, from: from})
+		r.fedTags = append(r.fedTags, tagValue{key: sv{s: t.Key, at: at, name: "session tag key"}, value: sv{s: t.Value, at: at, name: "session tag " + quoteShort(t.Key) + " value"}, from: from})
 	}
 	for _, k := range transitive {
 		r.fedTransitive = append(r.fedTransitive, sv{s: k, at: at, name: "transitive tag key"})
@@ -81,10 +92,11 @@ func (r *request) oauthProvider() bool {
 	return false
 }
 
-// checkTokenFormat reports a web identity token that is not a JWT, and what is wrong inside one.
+// checkTokenFormat reports a web identity token that is not a JWT, and what is wrong inside one:
+// as an error what STS rejects, as a warning what it accepts or AWS does not document.
 func checkTokenFormat(p *Pass) {
 	r := p.req
-	if r.token == nil {
+	if !decodable(r.token) {
 		return
 	}
 	err := r.fed.jwtErr
@@ -94,9 +106,17 @@ func checkTokenFormat(p *Pass) {
 	case err != nil:
 		p.reportAt(r.token.at, fmt.Sprintf("%v (WebIdentityToken %s)", err, federation.Redact(r.token.s)))
 	default:
-		for _, problem := range r.fed.jwt.Problems {
-			p.reportAt(r.token.at, within(problem, "WebIdentityToken"))
-		}
+		p.reportDecoded(r.token.at, "WebIdentityToken", r.fed.jwt.Problems, r.fed.jwt.Notes)
+	}
+}
+
+// reportDecoded reports a decoder's problems as errors and its notes as warnings.
+func (p *Pass) reportDecoded(at place, param string, problems, notes []string) {
+	for _, m := range problems {
+		p.reportAt(at, within(m, param))
+	}
+	for _, m := range notes {
+		p.reportAtSeverity(Warning, at, within(m, param))
 	}
 }
 
@@ -128,24 +148,26 @@ func checkTokenAlgorithm(p *Pass) {
 }
 
 // checkTokenExpired warns that the token's exp claim has passed: STS will reject it as
-// ExpiredTokenException if it is sent as it is.
+// ExpiredTokenException if it is sent as it is. Seconds compare as integers, so that no exp
+// overflows a time.
 func checkTokenExpired(p *Pass) {
 	j := p.req.fed.jwt
-	if j == nil || !j.HasExp {
+	if j == nil || !j.HasExp || j.Exp > p.now().Unix() {
 		return
 	}
-	if !j.Expires.After(p.now()) {
-		p.reportAt(p.req.token.at, fmt.Sprintf("WebIdentityToken expired at %s; STS rejects an expired token: fetch a fresh one just before the call",
-			j.Expires.UTC().Format(time.RFC3339)))
+	when := fmt.Sprintf("at exp %d", j.Exp)
+	if !j.Expires.IsZero() {
+		when = "at " + j.Expires.UTC().Format(time.RFC3339)
 	}
+	p.reportAt(p.req.token.at, fmt.Sprintf("WebIdentityToken expired %s; STS rejects an expired token: fetch a fresh one just before the call", when))
 }
 
 // checkProviderID reports a ProviderId that STS rejects: set for an OpenID Connect ID token, not
 // one of the two OAuth 2.0 providers, or written with a scheme or port.
 func checkProviderID(p *Pass) {
 	r := p.req
-	if r.providerID == nil {
-		return
+	if r.providerID == nil || r.providerID.s == "" || opaqueValue(r.providerID.s) {
+		return // param-length, unrendered-template or request-file-uri reports it
 	}
 	v := r.providerID.s
 	switch {
@@ -157,9 +179,9 @@ func checkProviderID(p *Pass) {
 		if err == nil && u.Hostname() != "" {
 			host = u.Hostname()
 		}
-		p.reportAt(r.providerID.at, fmt.Sprintf("ProviderId %s has a scheme; STS wants the bare host name: write %q", quoteShort(v), host))
+		p.reportAt(r.providerID.at, fmt.Sprintf("ProviderId %s has a scheme; STS wants the bare host name: write %s", quoteShort(v), quoteShort(host)))
 	case strings.Contains(v, ":"):
-		p.reportAt(r.providerID.at, fmt.Sprintf("ProviderId %s has a port; STS wants the bare host name: write %q", quoteShort(v), v[:strings.Index(v, ":")]))
+		p.reportAt(r.providerID.at, fmt.Sprintf("ProviderId %s has a port; STS wants the bare host name: write %s", quoteShort(v), quoteShort(v[:strings.Index(v, ":")])))
 	case !r.oauthProvider():
 		p.reportAt(r.providerID.at, fmt.Sprintf("ProviderId %s is not one STS accepts: only www.amazon.com and graph.facebook.com, for their OAuth 2.0 access tokens; omit it for OpenID Connect", quoteShort(v)))
 	}
@@ -169,16 +191,14 @@ func checkProviderID(p *Pass) {
 // wrong inside one.
 func checkSAMLAssertion(p *Pass) {
 	r := p.req
-	if r.assertion == nil {
+	if !decodable(r.assertion) {
 		return
 	}
 	if err := r.fed.samlErr; err != nil {
 		p.reportAt(r.assertion.at, fmt.Sprintf("%v (SAMLAssertion %s)", err, federation.Redact(r.assertion.s)))
 		return
 	}
-	for _, problem := range r.fed.saml.Problems {
-		p.reportAt(r.assertion.at, within(problem, "SAMLAssertion"))
-	}
+	p.reportDecoded(r.assertion.at, "SAMLAssertion", r.fed.saml.Problems, r.fed.saml.Notes)
 }
 
 // samlReadable returns the decoded assertion when its attributes can be read.
@@ -194,8 +214,8 @@ func (p *Pass) samlReadable() *federation.SAMLResponse {
 // request's RoleArn with its PrincipalArn: STS rejects the call.
 func checkSAMLRoleMismatch(p *Pass) {
 	s, r := p.samlReadable(), p.req
-	if s == nil || r.roleARN == nil || r.principal == nil {
-		return
+	if s == nil || r.roleARN == nil || r.principal == nil || !wellFormedARN(r.roleARN.s, "role", roleARN) || !wellFormedARN(r.principal.s, "saml-provider", samlProviderARN) {
+		return // role-arn-format or principal-arn-format explains it
 	}
 	for _, pair := range s.Roles {
 		if pair.Role == r.roleARN.s && pair.Provider == r.principal.s {
@@ -206,17 +226,18 @@ func checkSAMLRoleMismatch(p *Pass) {
 		p.reportAt(r.assertion.at, "SAMLAssertion has no https://aws.amazon.com/SAML/Attributes/Role value: STS needs one pairing RoleArn with PrincipalArn; map the Role attribute in the identity provider")
 		return
 	}
-	var roles []string
+	hint := fmt.Sprintf("it has %d Role values, none for this role and provider", len(s.Roles))
 	for _, pair := range s.Roles {
-		if pair.Provider == r.principal.s || pair.Role == r.roleARN.s {
-			roles = append(roles, pair.Raw)
+		if pair.Provider == r.principal.s {
+			hint = "with this provider it lists role " + quoteShort(pair.Role)
+			break
+		}
+		if pair.Role == r.roleARN.s {
+			hint = "it lists this role with provider " + quoteShort(pair.Provider)
+			break
 		}
 	}
-	hint := fmt.Sprintf("it has %d Role values, none for this role and provider", len(s.Roles))
-	if len(roles) > 0 {
-		hint = fmt.Sprintf("the closest is %q", roles[0])
-	}
-	p.reportAt(r.roleARN.at, fmt.Sprintf("no Role attribute value of the SAMLAssertion pairs this RoleArn with PrincipalArn %q (%s): STS rejects the call; assume a role the assertion lists, or map this one in the identity provider", r.principal.s, hint),
+	p.reportAt(r.roleARN.at, fmt.Sprintf("no Role attribute value of the SAMLAssertion pairs this RoleArn with PrincipalArn %s (%s): STS rejects the call; assume a role the assertion lists, or map this one in the identity provider", quoteShort(r.principal.s), hint),
 		p.relatedAt(r.assertion.at, "the assertion"))
 }
 
@@ -262,6 +283,38 @@ func checkSAMLDuration(p *Pass) {
 	if allowed := s.SessionNotOnOrAfter.Sub(s.IssueInstant); time.Duration(d.n)*time.Second > allowed {
 		p.reportAtSeverity(Warning, d.at, fmt.Sprintf("DurationSeconds is %s, but the SAMLAssertion's SessionNotOnOrAfter ends the session %s after it was issued: STS ends it then, not when DurationSeconds says",
 			thousands(d.n), allowed.Round(time.Second)), p.relatedAt(at, "the assertion"))
+	}
+}
+
+// samlRedeemWindow is how long after IssueInstant STS has been seen to accept a SAML response:
+// "ExpiredTokenException: Token must be redeemed within 5 minutes of issuance" (reported in
+// Nike-Inc/gimme-aws-creds#251). AWS does not document it.
+const samlRedeemWindow = 5 * time.Minute
+
+// checkSAMLExpired warns that the assertion's NotOnOrAfter, of its Conditions or of its
+// SubjectConfirmationData (which AWS requires, IAM User Guide, Configuring SAML assertions), has
+// passed: STS rejects it with ExpiredTokenException ("Response has expired", reported in
+// Versent/saml2aws#759). A warning, as for a web identity token: an assertion saved in a file
+// is stale within minutes, and a real run posts a fresh one.
+func checkSAMLExpired(p *Pass) {
+	s := p.samlReadable()
+	if s == nil {
+		return
+	}
+	now := p.now()
+	for _, t := range []struct {
+		at   time.Time
+		what string
+	}{{s.NotOnOrAfter, "Conditions NotOnOrAfter"}, {s.SubjectNotOnOrAfter, "SubjectConfirmationData NotOnOrAfter"}} {
+		if !t.at.IsZero() && !t.at.After(now) {
+			p.reportAt(p.req.assertion.at, fmt.Sprintf("SAMLAssertion expired at %s (its %s); STS rejects an expired response with ExpiredTokenException: post a fresh one from the identity provider just before the call",
+				t.at.UTC().Format(time.RFC3339), t.what))
+			return
+		}
+	}
+	if !s.IssueInstant.IsZero() && now.Sub(s.IssueInstant) > samlRedeemWindow {
+		p.reportAt(p.req.assertion.at, fmt.Sprintf("SAMLAssertion was issued at %s, more than 5 minutes ago; STS has been seen to reject older responses (\"Token must be redeemed within 5 minutes of issuance\"), which AWS does not document: post a fresh one just before the call",
+			s.IssueInstant.UTC().Format(time.RFC3339)))
 	}
 }
 

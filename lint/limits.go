@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -36,24 +37,50 @@ func (p *Pass) arnChars() int {
 	return n
 }
 
+// readsAsText reports whether the policy comes from a file that the AWS CLI reads for
+// --policy file://...: in text mode (aws-cli, awscli/paramfile.py get_file opens it with mode
+// "r", so Python's universal newlines turn CR LF into LF). A policy held in a request file's
+// string is sent as written.
+func (p *Pass) readsAsText() bool { return p.in == "" }
+
+// policyChars counts the characters of the policy as the AWS CLI sends it, and as written.
+func (p *Pass) policyChars() (sent, written int) {
+	written = utf8.RuneCount(p.Doc.Src)
+	if !p.readsAsText() {
+		return written, written
+	}
+	return written - bytes.Count(p.Doc.Src, []byte("\r\n")), written
+}
+
 // checkPolicyLength reports a policy whose characters and the policy ARNs' together exceed the
-// plaintext limit. The range starts at the first character past the limit.
+// plaintext limit, counted as the AWS CLI sends them. The range starts at the first character
+// past the limit. A file with CR LF line ends that fits only because the CLI sends LF is a
+// warning: an SDK or tool that sends the file's bytes sends more.
 func checkPolicyLength(p *Pass) {
 	src := p.Doc.Src
-	policy, arns := utf8.RuneCount(src), p.arnChars()
+	policy, written := p.policyChars()
+	arns := p.arnChars()
 	if policy+arns <= maxPlaintext {
+		if written+arns > maxPlaintext {
+			p.reportAtSeverity(Warning, p.span(0, len(src)), fmt.Sprintf("session policy is %s characters as written, with CR LF line ends, and %s as the AWS CLI sends it with --policy file:// (it reads text, so CR LF becomes LF); that fits the %s STS accepts for Policy and PolicyArns combined, but a tool that sends the file's bytes (Terraform's file(), most SDKs) sends %s: save the file with LF line ends",
+				thousands(written+arns), thousands(policy+arns), thousands(maxPlaintext), thousands(written+arns)))
+		}
 		return
 	}
 	start := 0
 	if budget := maxPlaintext - arns; budget > 0 {
-		start = runeOffset(src, budget)
+		start = sentOffset(src, budget, p.readsAsText())
+	}
+	asSent := ""
+	if written != policy {
+		asSent = fmt.Sprintf(" as the AWS CLI sends it (CR LF as LF; %s as written)", thousands(written))
 	}
 	var msg string
 	if arns == 0 {
-		msg = fmt.Sprintf("session policy is %s characters; STS accepts at most %s for Policy and PolicyArns combined", thousands(policy), thousands(maxPlaintext))
+		msg = fmt.Sprintf("session policy is %s characters%s; STS accepts at most %s for Policy and PolicyArns combined", thousands(policy), asSent, thousands(maxPlaintext))
 	} else {
-		msg = fmt.Sprintf("session policy is %s characters and its %d policy ARNs %s more (%s in all); STS accepts at most %s for Policy and PolicyArns combined",
-			thousands(policy), len(p.req.arns), thousands(arns), thousands(policy+arns), thousands(maxPlaintext))
+		msg = fmt.Sprintf("session policy is %s characters%s and its %d policy ARNs %s more (%s in all); STS accepts at most %s for Policy and PolicyArns combined",
+			thousands(policy), asSent, len(p.req.arns), thousands(arns), thousands(policy+arns), thousands(maxPlaintext))
 	}
 	if p.Doc.Root != nil {
 		minified := minifiedLength(p.Doc)
@@ -73,10 +100,15 @@ func checkPolicyLength(p *Pass) {
 	p.ReportSpan(start, len(src), msg)
 }
 
-// runeOffset returns the byte offset of the character after the first n.
-func runeOffset(b []byte, n int) int {
+// sentOffset returns the byte offset of the character after the first n, counting CR LF as one
+// character when the file is read as text.
+func sentOffset(b []byte, n int, text bool) int {
 	off := 0
 	for i := 0; i < n && off < len(b); i++ {
+		if text && b[off] == '\r' && off+1 < len(b) && b[off+1] == '\n' {
+			off += 2
+			continue
+		}
 		_, size := utf8.DecodeRune(b[off:])
 		off += size
 	}
@@ -129,8 +161,8 @@ func checkPolicyARNCount(p *Pass) {
 // is param-length's.
 func checkPolicyARNFormat(p *Pass) {
 	for _, a := range p.req.arns {
-		if n := utf8.RuneCountInString(a.s); n >= minARNLength && n <= maxARNLength && !policyARN.MatchString(a.s) {
-			p.reportAt(a.at, fmt.Sprintf("%s %q is not an IAM managed policy ARN: want arn:PARTITION:iam::ACCOUNT:policy/NAME, or arn:aws:iam::aws:policy/NAME for an AWS managed policy", a.name, a.s))
+		if n := utf8.RuneCountInString(a.s); n >= minARNLength && n <= maxARNLength && !opaqueValue(a.s) && !policyARN.MatchString(a.s) {
+			p.reportAt(a.at, fmt.Sprintf("%s %s is not an IAM managed policy ARN: want arn:PARTITION:iam::ACCOUNT:policy/NAME, or arn:aws:iam::aws:policy/NAME for an AWS managed policy", a.name, quoteShort(a.s)))
 		}
 	}
 }

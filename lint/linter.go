@@ -314,19 +314,11 @@ func (l *Linter) prepareDoc(a *assembly, path string, doc *jsonpos.Document, err
 	req := pr.req
 	switch {
 	case req.policyFile != "":
-		target := req.policyFile
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(path), target)
+		target := policyFilePath(path, req.policyFile)
+		pr.policy, req.policyFileErr = readPolicyFile(l.cfg.ReadFile, target)
+		if pr.policy != nil {
+			a.file(pr.policy, filepath.ToSlash(target))
 		}
-		src, err := l.cfg.ReadFile(target)
-		if err != nil {
-			req.policyFileErr = err
-			break
-		}
-		var perr error
-		pr.policy, perr = jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
-		pr.policyErr = syntaxError(perr)
-		a.file(pr.policy, filepath.ToSlash(target))
 	case req.policyText != nil:
 		var perr error
 		pr.policy, perr = jsonpos.Parse([]byte(*req.policyText), jsonpos.Options{MaxBytes: MaxInputBytes})

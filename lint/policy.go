@@ -5,13 +5,22 @@ import (
 	"strings"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/placeholder"
 )
 
-// checkJSONSyntax reports why the document is not valid JSON, at the offending token.
+// checkJSONSyntax reports why the document is not valid JSON, at the offending token, unless
+// that token is an unrendered template placeholder: unrendered-template reports it.
 func checkJSONSyntax(p *Pass) {
-	if se := p.SyntaxError; se != nil {
-		p.add(p.span(se.Start, se.End), "", p.in, "invalid JSON: "+se.Msg, nil)
+	se := p.SyntaxError
+	if se == nil {
+		return
 	}
+	for _, sp := range placeholder.Find(string(p.Doc.Src)) {
+		if sp.Start <= se.Start && se.Start < max(sp.End, sp.Start+1) {
+			return
+		}
+	}
+	p.add(p.span(se.Start, se.End), "", p.in, "invalid JSON: "+se.Msg, nil)
 }
 
 // elementNames are the IAM policy element names, which IAM matches without regard to case, so
@@ -32,10 +41,15 @@ func isElementName(key string) bool {
 // checkDuplicateKey reports every key given twice in one object, and IAM element names given
 // twice in the policy or a statement when only their case differs. encoding/json, and so most
 // tools, silently keep the last; what IAM does is not documented, so the policy cannot be read
-// with confidence.
+// with confidence. In a request file it is a warning: the AWS CLI reads the file with Python's
+// json, which keeps the last value, and sends that one.
 func checkDuplicateKey(p *Pass) {
+	if p.req != nil && p.Doc == p.req.doc {
+		checkRequestDuplicateKey(p)
+		return
+	}
 	for _, d := range p.Doc.Duplicates {
-		p.reportAt(p.span(d.SecondStart, d.SecondEnd), fmt.Sprintf("key %q is given twice in this object; parsers disagree on which value wins: keep one", d.Key),
+		p.reportAt(p.span(d.SecondStart, d.SecondEnd), fmt.Sprintf("key %s is given twice in this object; parsers disagree on which value wins: keep one", quoteShort(d.Key)),
 			p.related(d.FirstStart, d.FirstEnd, "first given here"))
 	}
 	if p.Doc.Root != nil && p.Doc.Root.Kind == jsonpos.Object {
@@ -43,6 +57,15 @@ func checkDuplicateKey(p *Pass) {
 		for _, s := range p.statements() {
 			p.caseDuplicates(s.v)
 		}
+	}
+}
+
+// checkRequestDuplicateKey warns of a key given twice in a request file: STS receives the last
+// value, and the param-* checks judge only that one.
+func checkRequestDuplicateKey(p *Pass) {
+	for _, d := range p.Doc.Duplicates {
+		p.reportAtSeverity(Warning, p.span(d.SecondStart, d.SecondEnd), fmt.Sprintf("key %s is given again in this object; the AWS CLI keeps the last of its values and STS receives only that one: remove the others", quoteShort(d.Key)),
+			p.related(d.FirstStart, d.FirstEnd, "first given here"))
 	}
 }
 
@@ -60,7 +83,7 @@ func (p *Pass) caseDuplicates(obj *jsonpos.Value) {
 			continue
 		}
 		if f.Key != m.Key {
-			p.reportAt(p.span(m.KeyStart, m.KeyEnd), fmt.Sprintf("key %q repeats element %q in another case; IAM element names are one element whatever their case: keep one", m.Key, f.Key),
+			p.reportAt(p.span(m.KeyStart, m.KeyEnd), fmt.Sprintf("key %s repeats element %q in another case; IAM element names are one element whatever their case: keep one", quoteShort(m.Key), f.Key),
 				p.related(f.KeyStart, f.KeyEnd, "first given here"))
 		}
 	}
@@ -82,10 +105,12 @@ func checkSessionPrincipal(p *Pass) {
 }
 
 // checkNoAllow warns when no statement allows anything: the session's permissions are the
-// intersection of the role's policies and the session policy, so they would be none.
+// intersection of the role's policies and the session policies, so they would be none. With
+// policy ARNs a deny-only inline policy is a common design: the managed policies grant, and the
+// inline one takes away.
 func checkNoAllow(p *Pass) {
 	root := p.Doc.Root
-	if root == nil {
+	if root == nil || len(p.req.arns) > 0 {
 		return
 	}
 	if root.Kind != jsonpos.Object {

@@ -1,12 +1,16 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/placeholder"
 	"github.com/policylint/policylint/internal/source"
 )
 
@@ -68,8 +72,12 @@ type Request struct {
 	// RoleARN is the role to assume.
 	RoleARN string
 	// InheritedTags are transitive tags a chained session inherits from the session that calls:
-	// they count toward the packed size. They apply to request files too.
+	// they count toward the packed size, and a session tag may not repeat their keys. They apply
+	// to request files too, and mean that the call is chained.
 	InheritedTags []Tag
+	// Chained says that the caller is a role session (role chaining), which caps DurationSeconds
+	// at one hour. It applies to request files too.
+	Chained bool
 }
 
 // sv is a string parameter value and where it was written.
@@ -108,15 +116,20 @@ type request struct {
 	token      *sv
 	providerID *sv
 	assertion  *sv
+	// sourceIDs are the source identities of the request: the SourceIdentity parameter, and the
+	// token's or assertion's.
+	sourceIDs []sv
 
 	policyText *string            // a Policy string holding JSON
 	policyMap  *jsonpos.StringMap // maps policyText offsets into doc
 	policyFile string             // a Policy given as file://
 	policyAt   place
-	// policyFileErr is why the file:// policy could not be read.
+	// policyFileErr is why the file a file:// Policy names could not be linted.
 	policyFileErr error
 
 	problems *[]problem // the param-* walk, done once
+	// fileURIs are the values, found by the walk, that the AWS CLI sends as file:// text.
+	fileURIs []fileURIValue
 
 	// src is the document a source reader rendered the request from; nil for a JSON file.
 	src *source.Doc
@@ -191,6 +204,9 @@ func parseRequest(d *jsonpos.Document, op Operation) *request {
 	}
 	r.roleARN, r.principal = str("RoleArn"), str("PrincipalArn")
 	r.token, r.providerID, r.assertion = str("WebIdentityToken"), str("ProviderId"), str("SAMLAssertion")
+	if v := str("SourceIdentity"); v != nil {
+		r.sourceIDs = append(r.sourceIDs, *v)
+	}
 	if v, ok := root.Get("PolicyArns"); ok && v.Kind == jsonpos.Array {
 		r.arnsAt = at(v)
 		for i, e := range v.Elems {
@@ -232,7 +248,7 @@ func parseRequest(d *jsonpos.Document, op Operation) *request {
 		r.policyAt = at(v)
 		if file, ok := strings.CutPrefix(v.Str, "file://"); ok {
 			r.policyFile = file
-		} else if text, m, ok := d.Unquote(v); ok && text != "" {
+		} else if text, m, ok := d.Unquote(v); ok && text != "" && !isFileURI(text) {
 			r.policyText, r.policyMap = &text, m
 		}
 	}
@@ -425,15 +441,137 @@ func otherOperations(name string, except Operation) []string {
 }
 
 // secretValues returns the string values of a request file that hold secrets: the web identity
-// token, the SAML assertion and provided context assertions.
+// token, the SAML assertion and provided context assertions. Keys match in any case, so that a
+// misspelt "webIdentityToken", which STS would not take, is still masked.
 func secretValues(d *jsonpos.Document) []*jsonpos.Value {
 	var out []*jsonpos.Value
+	secret := func(ptr string) bool {
+		if strings.EqualFold(ptr, "/WebIdentityToken") || strings.EqualFold(ptr, "/SAMLAssertion") {
+			return true
+		}
+		rest, ok := cutPrefixFold(ptr, "/ProvidedContexts/")
+		_, last, _ := strings.Cut(rest, "/")
+		return ok && strings.EqualFold(last, "ContextAssertion")
+	}
 	d.Walk(func(ptr string, v *jsonpos.Value) bool {
-		if v.Kind == jsonpos.String && (ptr == "/WebIdentityToken" || ptr == "/SAMLAssertion" ||
-			strings.HasPrefix(ptr, "/ProvidedContexts/") && strings.HasSuffix(ptr, "/ContextAssertion")) {
+		if v.Kind == jsonpos.String && secret(ptr) {
 			out = append(out, v)
 		}
-		return ptr == "" || ptr == "/ProvidedContexts" || strings.Count(ptr, "/") == 2 && strings.HasPrefix(ptr, "/ProvidedContexts/")
+		_, nested := cutPrefixFold(ptr, "/ProvidedContexts")
+		return ptr == "" || nested && strings.Count(ptr, "/") <= 2
 	})
 	return out
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
+// isFileURI reports a value in the AWS CLI's file:// or fileb:// form. The CLI reads the file only
+// for a command-line argument; in the values of --cli-input-json and --cli-input-yaml "the string
+// will be taken literally" (aws-cli, awscli/customizations/cliinput.py: the loaded parameters go
+// to the call as they are, and only command-line arguments pass through paramfile.py's
+// get_paramfile).
+func isFileURI(s string) bool {
+	return strings.HasPrefix(s, "file://") || strings.HasPrefix(s, "fileb://")
+}
+
+// opaqueValue reports a value whose meaning policylint cannot judge: an unrendered template
+// placeholder, or a file:// path that the AWS CLI sends as text. Each has its own finding
+// (unrendered-template, request-file-uri); the other checks skip the value.
+func opaqueValue(s string) bool { return placeholder.Contains(s) || isFileURI(s) }
+
+// fileURIValue is a request file value that the AWS CLI sends as the text file://...
+type fileURIValue struct {
+	sv
+	// rejected says that STS rejects the text as that parameter; otherwise it accepts it, and the
+	// value is likely wrong.
+	rejected bool
+}
+
+// checkRequestFileURI reports request file values written as file:// paths: STS receives the
+// path as the value. The fix is the command-line option, where the CLI does read the file.
+func checkRequestFileURI(p *Pass) {
+	if p.req.doc == nil {
+		return
+	}
+	p.paramProblems() // the walk finds the values
+	for _, f := range p.req.fileURIs {
+		option := "write the value itself here"
+		if !strings.ContainsAny(f.name, "[.") {
+			option = fmt.Sprintf("pass --%s %s on the command line, or write the value itself here", cliOption(f.name), quoteShort(f.s))
+		}
+		var msg string
+		switch {
+		case f.name == pPolicy.name:
+			msg = fmt.Sprintf("Policy is the text %s: the AWS CLI reads file:// only in command-line arguments, never in a --cli-input-json or --cli-input-yaml file, so STS receives this text as the policy and rejects it as MalformedPolicyDocument; pass --policy %s on the command line, or write the policy JSON into this string",
+				quoteShort(f.s), quoteShort(f.s))
+		case f.rejected:
+			msg = fmt.Sprintf("%s is the text %s: the AWS CLI reads file:// only in command-line arguments, never in a request file, so STS receives this text as %s and rejects it; %s", f.name, quoteShort(f.s), f.name, option)
+		default:
+			msg = fmt.Sprintf("%s is the text %s: the AWS CLI reads file:// only in command-line arguments, never in a request file, so STS accepts this text as the value, which is likely not what you meant; %s", f.name, quoteShort(f.s), option)
+		}
+		sev := Error
+		if !f.rejected {
+			sev = Warning
+		}
+		p.reportAtSeverity(sev, f.at, msg)
+	}
+}
+
+// cliOption names the AWS CLI option of an API parameter, as botocore's xform_name does:
+// RoleArn is --role-arn, SAMLAssertion --saml-assertion.
+func cliOption(param string) string {
+	var b strings.Builder
+	runes := []rune(param)
+	for i, r := range runes {
+		if i > 0 && unicode.IsUpper(r) && (unicode.IsLower(runes[i-1]) || i+1 < len(runes) && unicode.IsLower(runes[i+1])) {
+			b.WriteByte('-')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// errNotPolicy is why a file named by a file:// Policy is not linted: it does not read as a JSON
+// policy. Its content is never shown, since the path is the request author's choice.
+var errNotPolicy = errors.New("it is not a JSON policy (an object with Statement), so policylint does not lint it or show it")
+
+// policyFilePath resolves a file:// Policy against the request file's folder, so that the check
+// does not depend on where policylint runs.
+func policyFilePath(requestPath, file string) string {
+	if filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(filepath.Dir(requestPath), file)
+}
+
+// readPolicyFile reads the file a file:// Policy names, as a convenience: it is the policy the
+// author meant, to be passed with --policy file://... instead. It is read through read (the
+// linter's confined reader) and returned only when it reads as a JSON policy.
+func readPolicyFile(read func(string) ([]byte, error), path string) (*jsonpos.Document, error) {
+	src, err := read(path)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	doc, err := jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
+	if se := syntaxError(err); se != nil {
+		pos := doc.Pos(se.Start)
+		return nil, fmt.Errorf("it is not valid JSON (line %d, column %d), so policylint does not lint it or show it", pos.Line, pos.Column)
+	}
+	if _, ok := doc.Root.Get("Statement"); !ok {
+		return nil, errNotPolicy
+	}
+	return doc, nil
+}
+
+// checkPolicyFile reports that the file a file:// Policy names could not be linted.
+func checkPolicyFile(p *Pass) {
+	if err := p.req.policyFileErr; err != nil {
+		p.reportAt(p.req.policyAt, fmt.Sprintf("policylint cannot lint %s, the file Policy names: %v", quoteShort(p.req.policyFile), err))
+	}
 }

@@ -24,6 +24,8 @@ type Rule struct {
 	Bad, Good string
 	// BadARNs are policy ARNs passed with Bad, for rules about the request.
 	BadARNs []string
+	// BadInherited are transitive tags inherited from the calling session, passed with Bad.
+	BadInherited []Tag
 	// Source is the AWS documentation the rule rests on.
 	Source string
 	// AccessAnalyzer names the IAM Access Analyzer policy check that finds the same problem, if
@@ -79,6 +81,9 @@ func (r *Rule) IsConfig() bool { return r.scope == configScope || r.scope == cus
 
 const (
 	srcAssumeRole  = "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"
+	srcSAML        = "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html"
+	srcIdentifiers = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns"
+	srcTagRules    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating"
 	srcSessionTags = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"
 	srcCLIInput    = "https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-skeleton.html"
 	srcElements    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html"
@@ -159,8 +164,13 @@ const (
 // samlRequest is an AssumeRoleWithSAML request file around a SAML Response whose attribute
 // statement is attrs.
 func samlRequest(attrs, sessionNotOnOrAfter, extra string) string {
-	xml := `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" IssueInstant="2026-11-23T10:00:00Z">` +
-		`<saml:Assertion IssueInstant="2026-11-23T10:00:00Z"><saml:AuthnStatement SessionNotOnOrAfter="` + sessionNotOnOrAfter + `"/>` +
+	return samlRequestIssued(samlIssued, "", attrs, sessionNotOnOrAfter, extra)
+}
+
+// samlRequestIssued is samlRequest with the time of issue and the Assertion's Conditions.
+func samlRequestIssued(issued, conditions, attrs, sessionNotOnOrAfter, extra string) string {
+	xml := `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" IssueInstant="` + issued + `">` +
+		`<saml:Assertion IssueInstant="` + issued + `">` + conditions + `<saml:AuthnStatement SessionNotOnOrAfter="` + sessionNotOnOrAfter + `"/>` +
 		`<saml:AttributeStatement>` + attrs + `</saml:AttributeStatement></saml:Assertion></samlp:Response>`
 	return `{
   "RoleArn": "arn:aws:iam::123456789012:role/analyst",
@@ -179,6 +189,10 @@ func samlAttr(name string, values ...string) string {
 	}
 	return b.String() + `</saml:Attribute>`
 }
+
+// samlIssued is when the examples' assertions were issued: far ahead, so that they stay fresh;
+// saml-expired's example is an old one.
+const samlIssued = "2099-11-23T10:00:00Z"
 
 var (
 	goodSAMLRole = samlAttr("Role", "arn:aws:iam::123456789012:role/analyst,arn:aws:iam::123456789012:saml-provider/corp-idp")
@@ -256,7 +270,9 @@ var Rules = []*Rule{
 		Title: "an object key is given twice",
 		Rationale: "JSON leaves duplicate keys undefined: most parsers keep the last value, some the first, and " +
 			"a reviewer reads the first. IAM element names are matched without regard to case, so \"Effect\" and " +
-			"\"effect\" in one statement are the same element twice. Either way the policy does not say one thing.",
+			"\"effect\" in one statement are the same element twice. Either way the policy does not say one thing. " +
+			"In a request file the AWS CLI's JSON reader (Python's json) keeps the last value and sends it, so there the " +
+			"finding is a warning, and the request checks judge only the value STS receives.",
 		Bad: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -267,11 +283,13 @@ var Rules = []*Rule{
 		Good: goodPolicy, Source: srcGrammar,
 	},
 	{
-		Code: "PL1004", Slug: "policy-file", Severity: Error, check: checkPolicyFile, scope: requestScope,
-		Title: "a request's file:// policy cannot be read",
-		Rationale: "The AWS CLI reads \"Policy\": \"file://path\" and fails before any call when the file does not exist " +
-			"or cannot be read. policylint resolves the path against the request file's folder, so that the check does " +
-			"not depend on where it runs, and lints the policy under its own path.",
+		Code: "PL1004", Slug: "policy-file", Severity: Warning, check: checkPolicyFile, scope: requestScope,
+		Title: "the file a request's file:// Policy names cannot be linted",
+		Rationale: "A request file's \"Policy\": \"file://path\" is sent as that text (request-file-uri). As a convenience " +
+			"policylint lints the named file as the policy meant, the one to pass with --policy file://path: it resolves " +
+			"the path against the request file's folder, reads it through the same confined reader as every input, and " +
+			"lints it under its own path when it is a JSON policy. A file that cannot be read, or is not a JSON object " +
+			"with Statement, is reported here and never shown: the path is the request author's choice.",
 		Bad: `{
   "RoleArn": "arn:aws:iam::123456789012:role/tenant-access",
   "RoleSessionName": "tenant-a",
@@ -291,6 +309,21 @@ var Rules = []*Rule{
 `,
 		Good:   "ignore: []\n",
 		Source: "https://github.com/policylint/policylint#configuration",
+	},
+	{
+		Code: "PL1006", Slug: "unrendered-template", Severity: Error, check: checkUnrenderedTemplate, scope: documentScope,
+		Title: "an unrendered templating placeholder, ${{ ... }} or {{ ... }}",
+		Rationale: "A file that still holds a placeholder is a template, not what will be sent, and the value it will " +
+			"have cannot be checked: each placeholder is reported once, quoted whole, and the other checks skip the " +
+			"value. A GitHub Actions expression ${{ ... }} is an error: GitHub substitutes expressions only in the " +
+			"workflow file, never inside a file a step reads, so STS receives the text. A {{ ... }} placeholder (Helm, " +
+			"Go templates, Jinja) is a warning: a template engine renders the file first, so lint the rendered file.",
+		Bad: `{
+  "RoleArn": "${{ vars.TENANT_ROLE_ARN }}",
+  "RoleSessionName": "tenant-a"
+}
+`,
+		Good: goodRequest, Source: srcCLIInput,
 	},
 	{
 		Code: "PL1010", Slug: "unknown-document", Severity: Error, scope: sourceScope,
@@ -390,8 +423,10 @@ jobs:
 		Title: "the policy and policy ARNs exceed 2,048 characters",
 		Rationale: "STS limits the plaintext of the inline session policy and the managed policy ARNs, combined, " +
 			"to 2,048 characters (characters, not bytes: é counts once). Whitespace counts, so a pretty-printed " +
-			"policy can fail where its minified form fits; the message gives both lengths. The finding starts " +
-			"at the first character past the limit.",
+			"policy can fail where its minified form fits; the message gives both lengths. A policy file is counted as " +
+			"the AWS CLI sends it with --policy file://: the CLI reads text, so CR LF line ends count as one character; " +
+			"a file that fits only so is a warning, since a tool that sends the file's bytes sends more. The finding " +
+			"starts at the first character past the limit.",
 		Bad:    tenantBuckets(45),
 		Good:   goodPolicy,
 		Source: srcAssumeRole,
@@ -500,7 +535,8 @@ jobs:
 		Title: "a request parameter is too short or too long",
 		Rationale: "The STS API model bounds every string parameter (RoleSessionName 2–64 characters, ExternalId 2–1,224, " +
 			"TokenCode exactly 6, tag keys 1–128 and values 0–256, WebIdentityToken 4–20,000, SAMLAssertion 4–100,000) " +
-			"and some lists (TransitiveTagKeys up to 50, ProvidedContexts 1–5). STS rejects values outside them with ValidationError.",
+			"and some lists (TransitiveTagKeys up to 50, ProvidedContexts 1–5). STS rejects values outside them with ValidationError. " +
+			"An empty value, as --generate-cli-skeleton writes every one, is one finding that says to fill it in or remove it.",
 		Bad:  badRequest(`"RoleSessionName": "tenant-a"`, `"RoleSessionName": "a"`),
 		Good: goodRequest, Source: srcAssumeRole,
 	},
@@ -509,7 +545,11 @@ jobs:
 		Title: "a request parameter has a character STS does not accept",
 		Rationale: "RoleSessionName, SourceIdentity and Name accept letters, digits and _+=,.@-; ExternalId also :/; " +
 			"tag keys and values letters, digits, spaces and _.:/=+-@. An e-mail address is a valid session name, a " +
-			"space or a slash-separated path is not. The finding points at the first rejected character.",
+			"space or a slash-separated path is not. The finding points at the first rejected character. A source " +
+			"identity is checked wherever it comes from: the SourceIdentity parameter, the SAML SourceIdentity attribute " +
+			"and the OIDC https://aws.amazon.com/source_identity claim (\"Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} " +
+			"and not begin with aws:\", which STS answers with InvalidIdentityToken); one that begins with aws:, reserved " +
+			"by AWS, is told so.",
 		Bad:  badRequest(`"RoleSessionName": "tenant-a"`, `"RoleSessionName": "tenant a/ci"`),
 		Good: goodRequest, Source: srcAssumeRole,
 	},
@@ -517,16 +557,19 @@ jobs:
 		Code: "PL4006", Slug: "param-range", Severity: Error, check: (*Pass).reportProblems, scope: requestScope,
 		Title: "DurationSeconds outside the operation's range",
 		Rationale: "AssumeRole, AssumeRoleWithSAML and AssumeRoleWithWebIdentity accept 900 to 43,200 seconds (the role's " +
-			"MaxSessionDuration may cap it lower, and role chaining caps it at 3,600); GetFederationToken accepts 900 to " +
-			"129,600 (3,600 with root credentials).",
+			"MaxSessionDuration may cap it lower, and role chaining caps it at 3,600: chained-duration); GetFederationToken " +
+			"accepts 900 to 129,600 (3,600 with root credentials). The AWS CLI reads any JSON integer whole, so one beyond " +
+			"64 bits is out of range too, not of the wrong type.",
 		Bad:  badRequest(`"DurationSeconds": 3600`, `"DurationSeconds": 86400`),
 		Good: goodRequest, Source: srcAssumeRole,
 	},
 	{
 		Code: "PL4007", Slug: "policy-arn-account", Severity: Error, check: checkPolicyARNAccount, scope: requestScope,
-		Title: "a customer managed policy ARN in another account than the role",
+		Title: "a managed policy ARN in another account or partition than the role",
 		Rationale: "Managed policies passed as PolicyArns must be in the same account as the role, or be AWS managed " +
-			"(arn:aws:iam::aws:policy/...). A policy of a shared-services account cannot scope a role of a tenant account.",
+			"(arn:aws:iam::aws:policy/...). A policy of a shared-services account cannot scope a role of a tenant account. " +
+			"\"Each AWS account is scoped to one partition\", so an aws-cn or aws-us-gov role takes arn:aws-cn:... or " +
+			"arn:aws-us-gov:... policies, AWS managed ones included.",
 		Bad:  badRequest(`arn:aws:iam::123456789012:policy/tenant-read`, `arn:aws:iam::210987654321:policy/tenant-read`),
 		Good: goodRequest, Source: srcAssumeRole,
 	},
@@ -548,10 +591,12 @@ jobs:
 	},
 	{
 		Code: "PL4010", Slug: "tag-reserved", Severity: Error, check: checkTagReserved, scope: requestScope,
-		Title:     "a session tag key beginning with aws:",
-		Rationale: "The aws: prefix is reserved for tags AWS sets; STS rejects session tags that use it.",
-		Bad:       badRequest(`{"Key": "team", "Value": "data"}`, `{"Key": "aws:team", "Value": "data"}`),
-		Good:      goodRequest, Source: srcSessionTags,
+		Title: "a session tag key or value beginning with aws:",
+		Rationale: "IAM's tagging rules, which session tags follow: \"You cannot create a tag key or value that begins " +
+			"with the text aws:\". Tag keys and values are not case sensitive, so AWS: is reserved too. It applies to the " +
+			"Tags parameter, --tag, SAML PrincipalTag attributes and OIDC tag claims alike.",
+		Bad:  badRequest(`{"Key": "team", "Value": "data"}`, `{"Key": "team", "Value": "aws:data"}`),
+		Good: goodRequest, Source: srcTagRules,
 	},
 	{
 		Code: "PL4011", Slug: "transitive-tag-unknown", Severity: Error, check: checkTransitiveTagUnknown, scope: requestScope,
@@ -567,8 +612,10 @@ jobs:
 		Rationale: "AssumeRoleWithWebIdentity takes an OpenID Connect ID token: a signed JWT of three base64url parts " +
 			"whose header and payload are JSON objects, with integer timestamps. An opaque OAuth 2.0 access token is " +
 			"accepted only from Amazon or Facebook with ProviderId. Session tags in the https://aws.amazon.com/tags claim " +
-			"must be one-element arrays of strings. The token is decoded, never verified: policylint checks no signature, " +
-			"issuer or audience, and never prints the token.",
+			"must be one-element arrays of strings (or, in the flattened https://aws.amazon.com/tags/principal_tags/KEY " +
+			"claims, strings). What STS does not read, such as an extra member of the tags claim, or what AWS does not " +
+			"document, such as base64url padding, is a warning. The token is decoded, never verified: policylint checks " +
+			"no signature, issuer or audience, and never prints the token.",
 		Bad:    webIdentityRequest(exampleJWT(goodTokenHeader, `{"iss":"https://idp.example.com","sub":"ci","exp":4100000000.5,"https://aws.amazon.com/tags":{"principal_tags":{"team":["data","ml"]}}}`), ""),
 		Good:   webIdentityRequest(exampleJWT(goodTokenHeader, goodTokenPayload), ""),
 		Source: "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html",
@@ -606,15 +653,15 @@ jobs:
 		Title: "a SAMLAssertion that is not a base64 SAML 2.0 Response",
 		Rationale: "SAMLAssertion is the base64-encoded SAML 2.0 Response the identity provider posted. A raw XML " +
 			"document, a URL-encoded one, a SAML 1.1 response or a fragment fails. The assertion is decoded, never " +
-			"verified, and parsed without DTDs or entity expansion. Attributes of an EncryptedAssertion cannot be read, " +
-			"so the other saml-* rules skip it.",
+			"verified, and parsed without DTDs or entity expansion. What AWS does not document, such as an attribute " +
+			"given twice, is a warning. Attributes of an EncryptedAssertion cannot be read, so the other saml-* rules skip it.",
 		Bad: `{
   "RoleArn": "arn:aws:iam::123456789012:role/analyst",
   "PrincipalArn": "arn:aws:iam::123456789012:saml-provider/corp-idp",
   "SAMLAssertion": "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>"
 }
 `,
-		Good:   samlRequest(goodSAMLRole+goodSAMLName, "2026-11-23T22:00:00Z", ""),
+		Good:   samlRequest(goodSAMLRole+goodSAMLName, "2099-11-23T22:00:00Z", ""),
 		Source: "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html",
 	},
 	{
@@ -623,8 +670,8 @@ jobs:
 		Rationale: "The assertion's https://aws.amazon.com/SAML/Attributes/Role attribute lists the roles the user may " +
 			"assume, each as \"roleArn,providerArn\" (either order). STS rejects the call unless one value pairs the " +
 			"request's RoleArn with its PrincipalArn.",
-		Bad:    samlRequest(samlAttr("Role", "arn:aws:iam::123456789012:role/viewer,arn:aws:iam::123456789012:saml-provider/corp-idp")+goodSAMLName, "2026-11-23T22:00:00Z", ""),
-		Good:   samlRequest(goodSAMLRole+goodSAMLName, "2026-11-23T22:00:00Z", ""),
+		Bad:    samlRequest(samlAttr("Role", "arn:aws:iam::123456789012:role/viewer,arn:aws:iam::123456789012:saml-provider/corp-idp")+goodSAMLName, "2099-11-23T22:00:00Z", ""),
+		Good:   samlRequest(goodSAMLRole+goodSAMLName, "2099-11-23T22:00:00Z", ""),
 		Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html",
 	},
 	{
@@ -632,8 +679,8 @@ jobs:
 		Title: "the RoleSessionName attribute is missing or invalid",
 		Rationale: "AssumeRoleWithSAML takes the session name from the https://aws.amazon.com/SAML/Attributes/RoleSessionName " +
 			"attribute, which must be 2 to 64 of letters, digits and _+=,.@-. A display name with a space fails.",
-		Bad:    samlRequest(goodSAMLRole+samlAttr("RoleSessionName", "Jane Doe"), "2026-11-23T22:00:00Z", ""),
-		Good:   samlRequest(goodSAMLRole+goodSAMLName, "2026-11-23T22:00:00Z", ""),
+		Bad:    samlRequest(goodSAMLRole+samlAttr("RoleSessionName", "Jane Doe"), "2099-11-23T22:00:00Z", ""),
+		Good:   samlRequest(goodSAMLRole+goodSAMLName, "2099-11-23T22:00:00Z", ""),
 		Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html",
 	},
 	{
@@ -642,9 +689,78 @@ jobs:
 		Rationale: "The SessionDuration attribute must be 900 to 43,200 seconds, or STS rejects the call (error). The " +
 			"session lasts DurationSeconds or until the assertion's SessionNotOnOrAfter, whichever is sooner, so a " +
 			"DurationSeconds past SessionNotOnOrAfter is silently cut short (a warning).",
-		Bad:    samlRequest(goodSAMLRole+goodSAMLName+samlAttr("SessionDuration", "86400"), "2026-11-23T10:30:00Z", ""),
-		Good:   samlRequest(goodSAMLRole+goodSAMLName+samlAttr("SessionDuration", "3600"), "2026-11-23T22:00:00Z", ""),
+		Bad:    samlRequest(goodSAMLRole+goodSAMLName+samlAttr("SessionDuration", "86400"), "2099-11-23T10:30:00Z", ""),
+		Good:   samlRequest(goodSAMLRole+goodSAMLName+samlAttr("SessionDuration", "3600"), "2099-11-23T22:00:00Z", ""),
 		Source: "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html",
+	},
+	{
+		Code: "PL4020", Slug: "role-arn-format", Severity: Error, check: checkRoleARNFormat, scope: requestScope,
+		Title: "RoleArn is not an IAM role ARN",
+		Rationale: "RoleArn takes arn:PARTITION:iam::ACCOUNT:role/PATH/NAME. The model's pattern accepts any printable " +
+			"text of 20 characters, so an OIDC or SAML provider ARN, a user ARN, an assumed-role session ARN or a value " +
+			"with a trailing line break passes the SDK and fails at STS (ValidationError: Request ARN is invalid). The " +
+			"message says what the value looks like, and the classic mix-ups (the GitHub OIDC provider given as " +
+			"role-to-assume, RoleArn and PrincipalArn swapped) get their own fix. An IAM ARN with a Region is a warning.",
+		Bad:  strings.Replace(webIdentityRequest(exampleJWT(goodTokenHeader, goodTokenPayload), ""), "role/ci-deploy", "oidc-provider/token.actions.githubusercontent.com", 1),
+		Good: webIdentityRequest(exampleJWT(goodTokenHeader, goodTokenPayload), ""), Source: srcIdentifiers,
+	},
+	{
+		Code: "PL4021", Slug: "principal-arn-format", Severity: Error, check: checkPrincipalARNFormat, scope: requestScope,
+		Title: "PrincipalArn is not a SAML identity provider ARN",
+		Rationale: "AssumeRoleWithSAML's PrincipalArn takes the SAML provider in IAM, arn:PARTITION:iam::ACCOUNT:saml-provider/NAME. " +
+			"A role ARN there (RoleArn and PrincipalArn swapped, as the Role attribute allows either order) or an OIDC " +
+			"provider ARN fails with ValidationError: Request ARN is invalid.",
+		Bad:  strings.Replace(samlRequest(goodSAMLRole+goodSAMLName, "2099-11-23T22:00:00Z", ""), "saml-provider/corp-idp\"", "oidc-provider/idp.example.com\"", 1),
+		Good: samlRequest(goodSAMLRole+goodSAMLName, "2099-11-23T22:00:00Z", ""), Source: srcSAML,
+	},
+	{
+		Code: "PL4022", Slug: "tag-inherited-conflict", Severity: Error, check: checkTagInheritedConflict, scope: requestScope,
+		Title: "a session tag with the key of an inherited transitive tag",
+		Rationale: "A chained AssumeRole inherits the calling session's transitive tags, and \"if you pass a session tag " +
+			"with the same key as an inherited tag, the operation fails\". Keys compare without case. Name the inherited " +
+			"tags with --inherited-tag (the caller's TransitiveTagKeys and their values, as CloudTrail shows them).",
+		Bad:          goodRequest,
+		BadInherited: []Tag{{Key: "Tenant", Value: "a"}},
+		Good:         goodRequest, Source: srcAssumeRole,
+	},
+	{
+		Code: "PL4023", Slug: "chained-duration", Severity: Error, check: checkChainedDuration, scope: requestScope,
+		Title: "DurationSeconds over 3,600 in a chained AssumeRole",
+		Rationale: "\"Role chaining limits your AWS CLI or AWS API role session to a maximum of one hour\", and \"if you " +
+			"assume a role using role chaining and provide a DurationSeconds parameter value greater than one hour, the " +
+			"operation fails\". policylint treats the call as chained when --chained or --inherited-tag is given.",
+		Bad:          badRequest(`"DurationSeconds": 3600`, `"DurationSeconds": 7200`),
+		BadInherited: []Tag{{Key: "cost-center", Value: "1234"}},
+		Good:         goodRequest, Source: srcAssumeRole,
+	},
+	{
+		Code: "PL4024", Slug: "saml-expired", Severity: Warning, check: checkSAMLExpired, scope: requestScope,
+		Title: "a SAML assertion whose NotOnOrAfter has passed",
+		Rationale: "STS rejects a SAML response past the NotOnOrAfter of its Conditions or of its SubjectConfirmationData " +
+			"(which AWS requires) with ExpiredTokenException (\"Response has expired\"), and has been seen to reject one " +
+			"more than 5 minutes after its IssueInstant (\"Token must be redeemed within 5 minutes of issuance\"), which AWS " +
+			"does not document. A warning, as for an expired web identity token: an assertion saved for a test is stale " +
+			"within minutes, and a real run posts a fresh one.",
+		Bad: samlRequestIssued("2020-05-04T10:00:00Z", `<saml:Conditions NotOnOrAfter="2020-05-04T10:05:00Z"/>`,
+			goodSAMLRole+goodSAMLName, "2020-05-04T18:00:00Z", ""),
+		Good:   samlRequest(goodSAMLRole+goodSAMLName, "2099-11-23T22:00:00Z", ""),
+		Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html",
+	},
+	{
+		Code: "PL4025", Slug: "request-file-uri", Severity: Error, check: checkRequestFileURI, scope: requestScope,
+		Title: "a request file value written as file://",
+		Rationale: "The AWS CLI reads file:// only in command-line arguments. The values of --cli-input-json and " +
+			"--cli-input-yaml \"will be taken literally\", so \"Policy\": \"file://tenant.json\" sends that text, and STS " +
+			"rejects it as MalformedPolicyDocument. Pass --policy file://tenant.json on the command line, or write the " +
+			"policy JSON into the string. A value STS accepts as text, such as a tag value, is a warning. policylint " +
+			"still lints the named policy file, as the one meant (policy-file).",
+		Bad: `{
+  "RoleArn": "arn:aws:iam::123456789012:role/tenant-access",
+  "RoleSessionName": "tenant-a",
+  "Policy": "file://policies/tenant-a.json"
+}
+`,
+		Good: goodRequest, Source: srcCLIInput,
 	},
 	{
 		Code: "PL4040", Slug: "action-input", Severity: Error, scope: sourceScope, File: "deploy.yml",
@@ -922,7 +1038,9 @@ jobs:
 		Title: "no statement allows anything",
 		Rationale: "A session's permissions are the intersection of the role's identity policies and the session " +
 			"policies. A session policy with no Allow statement leaves the session with no permissions from " +
-			"identity policies: STS accepts it, and every call the session makes is denied.",
+			"identity policies: STS accepts it, and every call the session makes is denied. With policy ARNs a deny-only " +
+			"inline policy is a common design, the managed policies granting and the inline one taking away, so it is " +
+			"not reported then.",
 		Bad: `{
   "Version": "2012-10-17",
   "Statement": [
@@ -995,4 +1113,6 @@ func (r *Rule) ExampleFile(base string) string {
 }
 
 // Example returns the request under which Bad is reported.
-func (r *Rule) Example() Request { return Request{PolicyARNs: r.BadARNs} }
+func (r *Rule) Example() Request {
+	return Request{PolicyARNs: r.BadARNs, InheritedTags: r.BadInherited}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/placeholder"
 )
 
 // The grammar checks the schema cannot express, over each statement of the policy tree.
@@ -445,6 +446,9 @@ func (p *Pass) walkStrings(v *jsonpos.Value, fn func(*jsonpos.Value)) {
 // checkVariables checks the ${...} of one string value.
 func (p *Pass) checkVariables(v *jsonpos.Value, legacy bool) {
 	s := v.Str
+	if placeholder.Contains(s) {
+		return // unrendered-template reports ${{ }} and {{ }}
+	}
 	for i := strings.Index(s, "${"); i >= 0; {
 		end := strings.IndexByte(s[i:], '}')
 		if end < 0 {

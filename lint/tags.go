@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -10,8 +9,12 @@ const (
 	// maxTags: "You can pass up to 50 session tags." (STS API Reference, AssumeRole, Tags; the
 	// model's tagListType max 50). Tags from a token or assertion count too.
 	maxTags = 50
-	// reservedTagPrefix: "You cannot use a prefix value of aws: for a tag key." (IAM User Guide,
-	// Passing session tags in STS)
+	// reservedTagPrefix: "You cannot create a tag key or value that begins with the text aws:.
+	// This tag prefix is reserved for AWS internal use." (IAM User Guide, Tagging IAM resources,
+	// Rules for tagging), which session tags follow ("Session tags must follow the rules for
+	// naming tags in IAM", Passing session tags in AWS STS). IAM tag keys and values are not case
+	// sensitive, and AWS's general tagging rules reserve "aws:, AWS:, or any upper or lowercase
+	// combination", so any case is reserved.
 	reservedTagPrefix = "aws:"
 )
 
@@ -19,6 +22,10 @@ const (
 func (p *Pass) allTags() []tagValue {
 	return append(p.req.tags, p.req.fedTags...)
 }
+
+// foldKey is the form in which tag keys compare: STS treats keys that differ only in case as
+// one ("Tag key–value pairs are not case sensitive", STS API Reference, AssumeRole, Tags).
+func foldKey(k string) string { return strings.ToLower(k) }
 
 // checkTagCount reports more session tags than STS accepts.
 func checkTagCount(p *Pass) {
@@ -41,7 +48,10 @@ func checkTagCount(p *Pass) {
 func checkTagDuplicate(p *Pass) {
 	first := map[string]tagValue{}
 	for _, t := range p.allTags() {
-		k := strings.ToLower(t.key.s)
+		if t.key.s == "" || opaqueValue(t.key.s) {
+			continue // param-length, unrendered-template or request-file-uri reports it
+		}
+		k := foldKey(t.key.s)
 		f, seen := first[k]
 		if !seen {
 			first[k] = t
@@ -49,9 +59,9 @@ func checkTagDuplicate(p *Pass) {
 		}
 		how := "again"
 		if f.key.s != t.key.s {
-			how = fmt.Sprintf("again as %q", f.key.s)
+			how = "again as " + quoteShort(f.key.s)
 		}
-		p.reportAt(t.key.at, fmt.Sprintf("%s %q is given %s%s; tag keys are case-insensitive and must be unique: keep one", t.key.name, t.key.s, how, t.origin()),
+		p.reportAt(t.key.at, fmt.Sprintf("%s %s is given %s%s; tag keys are case-insensitive and must be unique: keep one", t.key.name, quoteShort(t.key.s), how, t.origin()),
 			p.relatedAt(f.key.at, "first given here"+f.origin()))
 	}
 }
@@ -63,62 +73,71 @@ func (t tagValue) origin() string {
 	return " (in the " + t.from + ")"
 }
 
-// checkTagReserved reports tag keys that begin with aws:, which AWS reserves.
+// hasReservedPrefix reports a value that begins with aws: in any case.
+func hasReservedPrefix(s string) bool {
+	return len(s) >= len(reservedTagPrefix) && strings.EqualFold(s[:len(reservedTagPrefix)], reservedTagPrefix)
+}
+
+// checkTagReserved reports tag keys and values that begin with aws:, which AWS reserves.
 func checkTagReserved(p *Pass) {
 	for _, t := range p.allTags() {
-		if len(t.key.s) >= len(reservedTagPrefix) && strings.EqualFold(t.key.s[:len(reservedTagPrefix)], reservedTagPrefix) {
-			p.reportAt(t.key.at, fmt.Sprintf("%s %q begins with %q, which AWS reserves for its own tags%s: rename it", t.key.name, t.key.s, reservedTagPrefix, t.origin()))
+		for i, part := range []sv{t.key, t.value} {
+			if hasReservedPrefix(part.s) {
+				fix := "rename it"
+				if i == 1 {
+					fix = "change the value"
+				}
+				p.reportAt(part.at, fmt.Sprintf("%s %s begins with %q, which AWS reserves for its own tags%s: STS rejects it; %s", part.name, quoteShort(part.s), part.s[:len(reservedTagPrefix)], t.origin(), fix))
+			}
 		}
 	}
 }
 
 // checkTransitiveTagUnknown reports a transitive tag key that names no session tag of the
-// request. Keys are compared without regard to case, through a set: linear in the tags.
+// request. One set of the tag keys makes it linear.
 func checkTransitiveTagUnknown(p *Pass) {
 	keys := map[string]bool{}
 	for _, t := range p.allTags() {
-		keys[strings.ToLower(t.key.s)] = true
+		keys[foldKey(t.key.s)] = true
 	}
 	report := func(transitive []sv, origin string) {
 		for _, k := range transitive {
-			if !keys[strings.ToLower(k.s)] {
-				p.reportAt(k.at, fmt.Sprintf("%s %q%s names no session tag of this request: STS rejects it; add the tag or remove the key", k.name, k.s, origin))
+			if k.s == "" || opaqueValue(k.s) || keys[foldKey(k.s)] {
+				continue
 			}
+			p.reportAt(k.at, fmt.Sprintf("%s %s%s names no session tag of this request: STS rejects it; add the tag or remove the key", k.name, quoteShort(k.s), origin))
 		}
 	}
 	report(p.req.transitive, "")
 	report(p.req.fedTransitive, fmt.Sprintf(" (in the %s)", p.req.fedOrigin()))
 }
 
-// roleAccount reads the account of an IAM role ARN.
-var roleAccount = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
-
-// policyAccount reads the account of a customer managed policy ARN ("aws" for AWS managed).
-var policyAccount = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/`)
-
-// checkPolicyARNAccount reports a customer managed policy in another account than the role:
-// STS accepts only policies of the role's account, or AWS managed ones.
-func checkPolicyARNAccount(p *Pass) {
-	if p.req.roleARN == nil {
-		return
-	}
-	rm := roleAccount.FindStringSubmatch(p.req.roleARN.s)
-	if rm == nil {
-		return
-	}
-	for _, a := range p.req.arns {
-		pm := policyAccount.FindStringSubmatch(a.s)
-		if pm == nil || pm[1] == "aws" || pm[1] == rm[1] {
-			continue
-		}
-		p.reportAt(a.at, fmt.Sprintf("%s is in account %s but the role is in account %s; session policies must be AWS managed or in the role's account: create the policy in %s",
-			a.name, pm[1], rm[1], rm[1]), p.relatedAt(p.req.roleARN.at, "the role"))
-	}
+// chained reports whether the request is an AssumeRole call made with a role session's
+// credentials: --chained, or inherited transitive tags, say so.
+func (p *Pass) chained() bool {
+	return p.req.op == AssumeRole && (p.cfg.Request.Chained || len(p.cfg.Request.InheritedTags) > 0)
 }
 
-// checkPolicyFile reports a "file://" policy that cannot be read.
-func checkPolicyFile(p *Pass) {
-	if err := p.req.policyFileErr; err != nil {
-		p.reportAt(p.req.policyAt, fmt.Sprintf("Policy names %q, which cannot be read: %v; the path is relative to the request file", "file://"+p.req.policyFile, unwrapPathError(err)))
+// checkTagInheritedConflict reports a session tag whose key is that of a transitive tag the
+// calling session passes on: "If you pass a session tag with the same key as an inherited tag,
+// the operation fails." (STS API Reference, AssumeRole, Tags). Keys compare without case.
+func checkTagInheritedConflict(p *Pass) {
+	if !p.chained() {
+		return
+	}
+	inherited := map[string]string{}
+	for _, t := range p.cfg.Request.InheritedTags {
+		inherited[foldKey(t.Key)] = t.Key
+	}
+	for _, t := range p.req.tags {
+		k, ok := inherited[foldKey(t.key.s)]
+		if !ok || t.key.s == "" {
+			continue
+		}
+		same := ""
+		if k != t.key.s {
+			same = ", the same key in another case"
+		}
+		p.reportAt(t.key.at, fmt.Sprintf("%s %s repeats the key of %s, a transitive tag the calling session passes on (--inherited-tag%s): STS rejects a session tag with the key of an inherited tag; drop it, the session inherits the tag anyway", t.key.name, quoteShort(t.key.s), quoteShort(k), same))
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -119,8 +120,8 @@ func explain(w io.Writer, r *lint.Rule) {
 		return
 	}
 	fmt.Fprintf(w, "Bad:\n%s", indent(r.Bad))
-	if len(r.BadARNs) > 0 {
-		fmt.Fprintf(w, "  with --policy-arn %s\n", strings.Join(r.BadARNs, " --policy-arn "))
+	if flags := exampleFlags(r); flags != "" {
+		fmt.Fprintf(w, "  with %s\n", flags)
 	}
 	if !r.IsConfig() {
 		fmt.Fprintf(w, "\nReported as:\n%s", indent(exampleOutput(r)))
@@ -240,8 +241,8 @@ func explainMarkdown(w io.Writer, r *lint.Rule) {
 	if !utf8.ValidString(r.Bad) {
 		fmt.Fprintf(w, "(\\xNN stands for a byte that is not UTF-8.)\n\n")
 	}
-	if len(r.BadARNs) > 0 {
-		fmt.Fprintf(w, "Linted with `--policy-arn %s`.\n\n", strings.Join(r.BadARNs, " --policy-arn "))
+	if flags := exampleFlags(r); flags != "" {
+		fmt.Fprintf(w, "Linted with `%s`.\n\n", flags)
 	}
 	if !r.IsConfig() {
 		fmt.Fprintf(w, "policylint reports:\n\n```text\n%s```\n\n", exampleOutput(r))
@@ -282,6 +283,18 @@ func ensureNewline(s string) string {
 	return s + "\n"
 }
 
+// exampleFlags writes the command-line flags its bad example is linted with.
+func exampleFlags(r *lint.Rule) string {
+	var flags []string
+	for _, a := range r.BadARNs {
+		flags = append(flags, "--policy-arn "+a)
+	}
+	for _, t := range r.BadInherited {
+		flags = append(flags, "--inherited-tag "+t.Key+"="+t.Value)
+	}
+	return strings.Join(flags, " ")
+}
+
 // exampleOutput lints the rule's bad example with that rule alone and renders it as text.
 func exampleOutput(r *lint.Rule) string {
 	var disable []string
@@ -290,7 +303,9 @@ func exampleOutput(r *lint.Rule) string {
 			disable = append(disable, other.Code)
 		}
 	}
-	l, err := lint.New(lint.Config{Disable: disable, Request: r.Example()})
+	// The example reads no file: a file:// Policy in it names none of the user's.
+	noFiles := func(string) ([]byte, error) { return nil, fs.ErrNotExist }
+	l, err := lint.New(lint.Config{Disable: disable, Request: r.Example(), ReadFile: noFiles})
 	if err != nil {
 		panic(err) // the rule table names only its own rules
 	}

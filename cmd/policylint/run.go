@@ -119,7 +119,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	duration := fl.Int("duration-seconds", 0, "DurationSeconds sent with each policy file")
 	roleARN := fl.String("role-arn", "", "RoleArn sent with each policy file (checks that policy ARNs are in its account)")
 	rs256Only := fl.Bool("rs256-only", false, "apply the older rule that web identity tokens must be signed with RS256")
-	inherited := fl.StringArray("inherited-tag", nil, "a transitive tag KEY=VALUE the session inherits when roles are chained (repeatable); counts toward the packed size")
+	inherited := fl.StringArray("inherited-tag", nil, "a transitive tag KEY=VALUE the session inherits when roles are chained (repeatable); counts toward the packed size, and implies --chained")
+	chained := fl.Bool("chained", false, "the caller is a role session (role chaining): DurationSeconds may not exceed 3600")
 	packedWarn := fl.Float64("packed-warn", lint.DefaultPackedWarn, "estimated packed size, in percent, from which packed-size warns")
 	modelFile := fl.String("model", "", "a packed size model file written by 'policylint pack --calibrate FILE --fit OUT'")
 	format := fl.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
@@ -160,7 +161,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	req := lint.Request{
 		Operation: lint.Operation(*operation), PolicyARNs: *arns, TransitiveTagKeys: *transitive,
-		DurationSeconds: *duration, RoleARN: *roleARN,
+		DurationSeconds: *duration, RoleARN: *roleARN, Chained: *chained,
 	}
 	if req.Tags, err = parseTags("--tag", *tags); err == nil {
 		req.InheritedTags, err = parseTags("--inherited-tag", *inherited)

@@ -75,6 +75,7 @@ func FuzzParseJWT(f *testing.F) {
 		}
 		if got != nil {
 			checkSafe(t, nil, got.Problems)
+			checkSafe(t, nil, got.Notes)
 			if got.Header == nil || got.Claims == nil {
 				t.Fatal("a JWT without header or claims")
 			}
@@ -88,6 +89,7 @@ func FuzzParseJWT(f *testing.F) {
 		got, err = ParseJWT(assembled)
 		if got != nil {
 			checkSafe(t, nil, got.Problems)
+			checkSafe(t, nil, got.Notes)
 		}
 		var secrets []string
 		for _, s := range []string{string(header), string(payload)} {
@@ -150,6 +152,7 @@ func FuzzParseSAMLAssertion(f *testing.F) {
 		}
 		if got != nil {
 			checkSafe(t, nil, got.Problems)
+			checkSafe(t, nil, got.Notes)
 			for _, r := range got.Roles {
 				if r.Role == "" || r.Provider == "" || strings.TrimSpace(r.Raw) != r.Raw {
 					t.Fatalf("role pair %+v", r)

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/policylint/policylint/internal/quote"
 )
 
 // maxTokenBytes caps the input of ParseJWT before anything is decoded. STS accepts a
@@ -20,12 +22,23 @@ import (
 const maxTokenBytes = 64 << 10
 
 // Claim names read by ParseJWT (IAM User Guide, "Passing session tags using
-// AssumeRoleWithWebIdentity").
+// AssumeRoleWithWebIdentity"). The nested form is one claim, claimTags, holding principal_tags
+// and transitive_tag_keys. The flattened form, for identity providers that cannot emit nested
+// objects (the guide names Microsoft Entra ID), is one claim per tag, claimFlatTagPrefix+Key,
+// and claimFlatTransitive: it is on the current page, not in the guide's archived 2023 sources.
 const (
 	claimTags           = "https://aws.amazon.com/tags"
 	claimSourceIdentity = "https://aws.amazon.com/source_identity"
 	memberPrincipalTags = "principal_tags"
 	memberTransitive    = "transitive_tag_keys"
+	claimFlatTagPrefix  = claimTags + "/" + memberPrincipalTags + "/"
+	claimFlatTransitive = claimTags + "/" + memberTransitive
+)
+
+// The NumericDate range that Expires can hold: years 1 to 9999.
+const (
+	minExpires = -62135596800
+	maxExpires = 253402300799
 )
 
 // ErrOpaqueToken is returned by ParseJWT for a token without any dot: it is not a JWT but an
@@ -47,23 +60,32 @@ type JWT struct {
 	Claims map[string]any
 	// Alg is the header's "alg", the signature algorithm the token names.
 	Alg string
-	// Expires is the "exp" claim; zero unless HasExp.
+	// Exp is the "exp" claim, in seconds since 1970-01-01 UTC; zero unless HasExp.
+	Exp int64
+	// Expires is Exp as a time; zero unless HasExp, and zero when Exp is outside the years 1 to
+	// 9999, which a time cannot hold without overflow.
 	Expires time.Time
-	// HasExp is true when the token has an "exp" claim that is an integer.
+	// HasExp is true when the token has an "exp" claim that is a 64-bit integer.
 	HasExp bool
-	// Tags are the session tags of the "https://aws.amazon.com/tags" claim, from its
-	// "principal_tags" member, sorted by key. A tag whose value is not an array of exactly one
-	// string is left out and reported in Problems.
+	// Tags are the session tags of the "https://aws.amazon.com/tags" claim's "principal_tags"
+	// member, sorted by key, then those of the flattened
+	// "https://aws.amazon.com/tags/principal_tags/{Key}" claims, sorted by key. A tag whose value
+	// is not one string (or an array of exactly one string) is left out and reported.
 	Tags []Tag
-	// TransitiveTagKeys is the "transitive_tag_keys" member of the same claim, in order;
-	// items that are not strings are left out and reported in Problems.
+	// TransitiveTagKeys are the "transitive_tag_keys" member of the same claim, then the items of
+	// the flattened "https://aws.amazon.com/tags/transitive_tag_keys" claim, in order; items that
+	// are not strings are left out and reported in Problems.
 	TransitiveTagKeys []string
 	// SourceIdentity is the "https://aws.amazon.com/source_identity" claim; empty when absent
 	// or not a string.
 	SourceIdentity string
-	// Problems are non-fatal findings, each a one-line message: a timestamp that is not an
-	// integer, a tag claim of the wrong shape, an empty signature.
+	// Problems are non-fatal findings for which STS rejects the token, as AWS documents it, each
+	// a one-line message: a timestamp that is not an integer, a tag claim of the wrong shape, an
+	// empty signature.
 	Problems []string
+	// Notes are non-fatal findings that STS accepts, or whose handling AWS does not document:
+	// a member of the tags claim that STS does not read, base64url padding.
+	Notes []string
 }
 
 // partNames names the three parts of a JWS compact serialization in messages.
@@ -100,7 +122,7 @@ func ParseJWT(token string) (*JWT, error) {
 			return nil, fmt.Errorf("web identity token part %d (%s) %w", i+1, partNames[i], err)
 		}
 		if padded {
-			t.problem("web identity token part %d (%s) ends in '=' padding; JWS omits it (RFC 7515 base64url)", i+1, partNames[i])
+			t.note("web identity token part %d (%s) ends in '=' padding; JWS omits it (RFC 7515 base64url), and AWS does not document whether STS accepts it", i+1, partNames[i])
 		}
 		raw[i] = b
 		offset += len(part) + 1
@@ -128,7 +150,7 @@ func ParseJWT(token string) (*JWT, error) {
 		if s, isString := v.(string); isString {
 			t.SourceIdentity = s
 		} else {
-			t.problem("claim %q is a JSON %s, not a string", claimSourceIdentity, jsonType(v))
+			t.note("claim %q is a JSON %s, not a string; AWS documents a string and not what STS does with another type", claimSourceIdentity, jsonType(v))
 		}
 	}
 	return t, nil
@@ -136,6 +158,10 @@ func ParseJWT(token string) (*JWT, error) {
 
 func (t *JWT) problem(format string, args ...any) {
 	t.Problems = append(t.Problems, fmt.Sprintf(format, args...))
+}
+
+func (t *JWT) note(format string, args ...any) {
+	t.Notes = append(t.Notes, fmt.Sprintf(format, args...))
 }
 
 // decodeSegment decodes one part of a JWS. Error messages start after the part's name and name
@@ -262,20 +288,45 @@ func (t *JWT) readTimes() {
 			continue
 		}
 		if name == "exp" {
-			t.Expires = time.Unix(sec, 0).UTC()
-			t.HasExp = true
+			t.Exp, t.HasExp = sec, true
+			if minExpires <= sec && sec <= maxExpires {
+				t.Expires = time.Unix(sec, 0).UTC()
+			}
 		}
 	}
 }
 
-// readTags reads the "https://aws.amazon.com/tags" claim: {"principal_tags": {"Key": ["value"]},
-// "transitive_tag_keys": ["Key"]} (IAM User Guide, "Passing session tags using
+// readTags reads the session tags of the nested "https://aws.amazon.com/tags" claim,
+// {"principal_tags": {"Key": ["value"]}, "transitive_tag_keys": ["Key"]}, and of the flattened
+// claims "https://aws.amazon.com/tags/principal_tags/{Key}" and
+// "https://aws.amazon.com/tags/transitive_tag_keys" (IAM User Guide, "Passing session tags using
 // AssumeRoleWithWebIdentity").
 func (t *JWT) readTags() {
-	v, ok := t.Claims[claimTags]
-	if !ok {
-		return
+	if v, ok := t.Claims[claimTags]; ok {
+		t.readNestedTags(v)
 	}
+	flat := false
+	for _, name := range sortedKeys(t.Claims) {
+		if key, ok := strings.CutPrefix(name, claimFlatTagPrefix); ok {
+			flat = true
+			if key == "" {
+				t.problem("claim %q names no tag key; a session tag key has 1 to 128 characters", name)
+			} else if value, ok := t.tagValue(key, t.Claims[name], true); ok {
+				t.Tags = append(t.Tags, Tag{Key: key, Value: value})
+			}
+		}
+	}
+	if v, ok := t.Claims[claimFlatTransitive]; ok {
+		flat = true
+		t.readTransitive(claimFlatTransitive, v)
+	}
+	if _, nested := t.Claims[claimTags]; nested && flat {
+		t.note("the token passes session tags both in the nested %q claim and in flattened claims; AWS does not document how STS combines the two forms: use one", claimTags)
+	}
+}
+
+// readNestedTags reads the nested tags claim.
+func (t *JWT) readNestedTags(v any) {
 	claim, isObject := v.(map[string]any)
 	if !isObject {
 		t.problem("claim %q is a JSON %s; it must be an object with %q and %q", claimTags, jsonType(v), memberPrincipalTags, memberTransitive)
@@ -283,7 +334,7 @@ func (t *JWT) readTags() {
 	}
 	for _, name := range sortedKeys(claim) {
 		if name != memberPrincipalTags && name != memberTransitive {
-			t.problem("claim %q has member %q, which STS does not read; it reads %q and %q", claimTags, name, memberPrincipalTags, memberTransitive)
+			t.note("claim %q has member %s, which STS does not read; it reads %q and %q", claimTags, quote.Short(name), memberPrincipalTags, memberTransitive)
 		}
 	}
 	if v, ok := claim[memberPrincipalTags]; ok {
@@ -292,41 +343,54 @@ func (t *JWT) readTags() {
 			t.problem("%q is a JSON %s; it must be an object such as {\"Key\": [\"value\"]}", memberPrincipalTags, jsonType(v))
 		}
 		for _, key := range sortedKeys(tags) {
-			if value, ok := t.tagValue(key, tags[key]); ok {
+			if value, ok := t.tagValue(key, tags[key], false); ok {
 				t.Tags = append(t.Tags, Tag{Key: key, Value: value})
 			}
 		}
 	}
 	if v, ok := claim[memberTransitive]; ok {
-		keys, isArray := v.([]any)
-		if !isArray {
-			t.problem("%q is a JSON %s; it must be an array of strings", memberTransitive, jsonType(v))
-		}
-		for i, k := range keys {
-			if s, isString := k.(string); isString {
-				t.TransitiveTagKeys = append(t.TransitiveTagKeys, s)
-			} else {
-				t.problem("%q item %d is a JSON %s, not a string", memberTransitive, i+1, jsonType(k))
-			}
+		t.readTransitive(memberTransitive, v)
+	}
+}
+
+// readTransitive reads transitive tag keys: an array of strings.
+func (t *JWT) readTransitive(name string, v any) {
+	keys, isArray := v.([]any)
+	if !isArray {
+		t.problem("%q is a JSON %s; it must be an array of strings", name, jsonType(v))
+	}
+	for i, k := range keys {
+		if s, isString := k.(string); isString {
+			t.TransitiveTagKeys = append(t.TransitiveTagKeys, s)
+		} else {
+			t.problem("%q item %d is a JSON %s, not a string", name, i+1, jsonType(k))
 		}
 	}
 }
 
-// tagValue returns the value of a principal tag, which must be an array of one string.
-func (t *JWT) tagValue(key string, v any) (string, bool) {
+// tagValue returns the value of a principal tag. AWS documents an array of one string for the
+// nested form; a plain string there has been reported to work, which AWS does not document, so
+// it is read and noted. The flattened form takes a string or an array of one string.
+func (t *JWT) tagValue(key string, v any, flat bool) (string, bool) {
+	if s, isString := v.(string); isString {
+		if !flat {
+			t.note("principal tag %s is a string; AWS documents an array of one string, as in {\"Key\": [\"value\"]}, and not whether STS reads a plain string", quote.Short(key))
+		}
+		return s, true
+	}
 	values, isArray := v.([]any)
 	switch {
 	case !isArray:
-		t.problem("principal tag %q is a JSON %s; each value must be an array of one string, as in {\"Key\": [\"value\"]}", key, jsonType(v))
+		t.problem("principal tag %s is a JSON %s; each value must be an array of one string, as in {\"Key\": [\"value\"]}", quote.Short(key), jsonType(v))
 	case len(values) == 0:
-		t.problem("principal tag %q is an empty array; give it exactly one value", key)
+		t.problem("principal tag %s is an empty array; give it exactly one value", quote.Short(key))
 	case len(values) > 1:
-		t.problem("principal tag %q has %d values; STS does not support multi-valued tags: give it exactly one value", key, len(values))
+		t.problem("principal tag %s has %d values; STS does not support multi-valued tags: give it exactly one value", quote.Short(key), len(values))
 	default:
 		if s, isString := values[0].(string); isString {
 			return s, true
 		}
-		t.problem("principal tag %q has a JSON %s as its value; it must be a string", key, jsonType(values[0]))
+		t.problem("principal tag %s has a JSON %s as its value; it must be a string", quote.Short(key), jsonType(values[0]))
 	}
 	return "", false
 }

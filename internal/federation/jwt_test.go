@@ -445,6 +445,7 @@ func TestParseJWT_Problems(t *testing.T) {
 		header    string
 		payload   string
 		want      []string // substrings, one problem each, in order
+		notes     []string // substrings, one note each, in order
 		wantTags  []Tag
 		wantTrans []string
 		hasExp    bool
@@ -470,6 +471,11 @@ func TestParseJWT_Problems(t *testing.T) {
 			hasExp:  true,
 		},
 		{
+			name:    "largest 64-bit exp",
+			payload: `{"exp":9223372036854775807}`,
+			hasExp:  true,
+		},
+		{
 			name:     "multi-valued principal tag",
 			payload:  `{"https://aws.amazon.com/tags":{"principal_tags":{"Project":["Automation"],"Team":["` + secretTagValue + `","b"]}}}`,
 			want:     []string{`principal tag "Team" has 2 values; STS does not support multi-valued tags: give it exactly one value`},
@@ -479,12 +485,37 @@ func TestParseJWT_Problems(t *testing.T) {
 			name:    "principal tag shapes",
 			payload: `{"https://aws.amazon.com/tags":{"principal_tags":{"A":"` + secretTagValue + `","B":[],"C":[42],"D":[null],"E":{"x":"y"}}}}`,
 			want: []string{
-				`principal tag "A" is a JSON string; each value must be an array of one string`,
 				`principal tag "B" is an empty array`,
 				`principal tag "C" has a JSON number as its value`,
 				`principal tag "D" has a JSON null as its value`,
 				`principal tag "E" is a JSON object`,
 			},
+			notes:    []string{`principal tag "A" is a string; AWS documents an array of one string`},
+			wantTags: []Tag{{"A", secretTagValue}},
+		},
+		{
+			name: "flattened claims",
+			payload: `{"https://aws.amazon.com/tags/principal_tags/Team":"data","https://aws.amazon.com/tags/principal_tags/Project":["Automation"],` +
+				`"https://aws.amazon.com/tags/principal_tags/":"x","https://aws.amazon.com/tags/principal_tags/Multi":["a","b"],` +
+				`"https://aws.amazon.com/tags/transitive_tag_keys":["Team"]}`,
+			want: []string{
+				`claim "https://aws.amazon.com/tags/principal_tags/" names no tag key`,
+				`principal tag "Multi" has 2 values`,
+			},
+			wantTags:  []Tag{{"Project", "Automation"}, {"Team", "data"}},
+			wantTrans: []string{"Team"},
+		},
+		{
+			name:      "nested and flattened forms together",
+			payload:   `{"https://aws.amazon.com/tags":{"principal_tags":{"A":["1"]}},"https://aws.amazon.com/tags/principal_tags/B":"2","https://aws.amazon.com/tags/transitive_tag_keys":["B"]}`,
+			notes:     []string{`both in the nested "https://aws.amazon.com/tags" claim and in flattened claims`},
+			wantTags:  []Tag{{"A", "1"}, {"B", "2"}},
+			wantTrans: []string{"B"},
+		},
+		{
+			name:    "a long tag key is quoted short",
+			payload: `{"https://aws.amazon.com/tags":{"principal_tags":{"` + strings.Repeat("k", 5000) + `":["a","b"]}}}`,
+			want:    []string{`principal tag "` + strings.Repeat("k", 64) + `"… has 2 values`},
 		},
 		{
 			name:     "empty tag value is a value",
@@ -515,13 +546,13 @@ func TestParseJWT_Problems(t *testing.T) {
 		{
 			name:     "misspelt member",
 			payload:  `{"https://aws.amazon.com/tags":{"principal_tag":{"Project":["x"]},"principal_tags":{"Team":["y"]}}}`,
-			want:     []string{`claim "https://aws.amazon.com/tags" has member "principal_tag", which STS does not read`},
+			notes:    []string{`claim "https://aws.amazon.com/tags" has member "principal_tag", which STS does not read`},
 			wantTags: []Tag{{"Team", "y"}},
 		},
 		{
 			name:    "source identity not a string",
 			payload: `{"https://aws.amazon.com/source_identity":["` + secretSourceID + `"]}`,
-			want:    []string{`claim "https://aws.amazon.com/source_identity" is a JSON array, not a string`},
+			notes:   []string{`claim "https://aws.amazon.com/source_identity" is a JSON array, not a string`},
 		},
 	}
 	for _, tt := range tests {
@@ -536,6 +567,7 @@ func TestParseJWT_Problems(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertProblems(t, got.Problems, tt.want, token, secretTagValue, secretSourceID)
+			assertProblems(t, got.Notes, tt.notes, token, secretTagValue, secretSourceID)
 			if !reflect.DeepEqual(got.Tags, tt.wantTags) {
 				t.Errorf("Tags = %v, want %v", got.Tags, tt.wantTags)
 			}
@@ -544,6 +576,9 @@ func TestParseJWT_Problems(t *testing.T) {
 			}
 			if got.HasExp != tt.hasExp || (!tt.hasExp && !got.Expires.IsZero()) {
 				t.Errorf("HasExp = %v, Expires = %v", got.HasExp, got.Expires)
+			}
+			if tt.hasExp && !got.Expires.IsZero() && got.Expires.Unix() != got.Exp {
+				t.Errorf("Expires = %v, Exp = %d", got.Expires, got.Exp)
 			}
 		})
 	}
@@ -560,8 +595,8 @@ func TestParseJWT_SegmentProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Problems) != 1 || !strings.Contains(got.Problems[0], "part 1 (header) ends in '=' padding") {
-		t.Errorf("padded header: Problems = %q", got.Problems)
+	if len(got.Problems) != 0 || len(got.Notes) != 1 || !strings.Contains(got.Notes[0], "part 1 (header) ends in '=' padding") {
+		t.Errorf("padded header: Problems = %q, Notes = %q", got.Problems, got.Notes)
 	}
 
 	_, err = ParseJWT(header + "=." + payload + "." + sig)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/policylint/policylint/internal/quote"
 )
 
 // Limits of ParseSAMLAssertion. STS accepts a SAMLAssertion of at most 100,000 characters (STS
@@ -69,12 +71,20 @@ type SAMLResponse struct {
 	SessionNotOnOrAfter time.Time
 	// NotOnOrAfter is the Conditions' NotOnOrAfter; zero when absent.
 	NotOnOrAfter time.Time
+	// SubjectNotOnOrAfter is the NotOnOrAfter of the Subject's first SubjectConfirmationData,
+	// which AWS requires (IAM User Guide, "Configuring SAML assertions for the authentication
+	// response"); zero when absent.
+	SubjectNotOnOrAfter time.Time
 	// Encrypted is true when the Response holds an EncryptedAssertion, whose attributes cannot
 	// be read.
 	Encrypted bool
-	// Problems are non-fatal findings, each a one-line message: a PrincipalTag attribute with
-	// zero or several values, a Role value that is not a pair, a time that cannot be read.
+	// Problems are non-fatal findings for which STS rejects the assertion, as AWS documents it or
+	// SAML 2.0 requires it, each a one-line message: a PrincipalTag attribute with zero or several
+	// values, a StatusCode that is not Success, a time that cannot be read.
 	Problems []string
+	// Notes are non-fatal findings that STS accepts, or whose handling AWS does not document: an
+	// attribute given twice, a Role value that is not a pair, a time without a time zone.
+	Notes []string
 }
 
 // RolePair is one value of the Role attribute: a role ARN and a SAML provider ARN, separated by a
@@ -370,12 +380,16 @@ func (p *samlParser) start(t xml.StartElement, stack []string) {
 		if v, ok := attr(t, "NotOnOrAfter"); ok {
 			p.res.NotOnOrAfter = p.parseTime(v, "the Conditions NotOnOrAfter")
 		}
+	case under(stack, "Assertion", "Subject", "SubjectConfirmation", "SubjectConfirmationData"):
+		if v, ok := attr(t, "NotOnOrAfter"); ok && p.res.SubjectNotOnOrAfter.IsZero() {
+			p.res.SubjectNotOnOrAfter = p.parseTime(v, "the SubjectConfirmationData NotOnOrAfter")
+		}
 	case under(stack, "Assertion", "AuthnStatement"):
 		if v, ok := attr(t, "SessionNotOnOrAfter"); ok && p.res.SessionNotOnOrAfter.IsZero() {
 			p.res.SessionNotOnOrAfter = p.parseTime(v, "the AuthnStatement SessionNotOnOrAfter")
 		}
 	case under(stack, "Assertion", "AttributeStatement", "EncryptedAttribute"):
-		p.problem("the Assertion has an EncryptedAttribute, which policylint cannot read")
+		p.note("the Assertion has an EncryptedAttribute, which policylint cannot read")
 		p.skipDepth = depth
 	case under(stack, "Assertion", "AttributeStatement", "Attribute"):
 		p.attrName, _ = attr(t, "Name")
@@ -407,7 +421,7 @@ func (p *samlParser) end(stack []string) {
 	case p.inValue && depth == valueDepth && name == "AttributeValue":
 		p.inValue = false
 		if p.valueNests && p.isAWSAttribute() {
-			p.problem("a value of attribute %q has child elements; STS reads text values", p.attrName)
+			p.note("a value of attribute %s has child elements; AWS documents text values, and not what STS does with others", quote.Short(p.attrName))
 		}
 		p.values = append(p.values, strings.TrimSpace(p.value.String()))
 	case p.inAttr && depth == attributeDepth && name == "Attribute":
@@ -438,7 +452,7 @@ func (p *samlParser) attribute(name string, values []string) {
 		for i, v := range values {
 			pair, ok := parseRolePair(v)
 			if !ok {
-				p.problem("value %d of the Role attribute is not a role ARN and a SAML provider ARN separated by a comma", i+1)
+				p.note("value %d of the Role attribute is not a role ARN and a SAML provider ARN separated by a comma; AWS does not document whether STS skips it or rejects the assertion", i+1)
 				continue
 			}
 			p.res.Roles = append(p.res.Roles, pair)
@@ -453,7 +467,7 @@ func (p *samlParser) attribute(name string, values []string) {
 	}
 	p.seen[name]++
 	if p.seen[name] == 2 {
-		p.problem("attribute %q appears more than once; policylint reads the first", name)
+		p.note("attribute %s appears more than once; policylint reads the first, and AWS does not document which STS reads", quote.Short(name))
 	}
 	if p.seen[name] > 1 {
 		return
@@ -472,9 +486,9 @@ func (p *samlParser) attribute(name string, values []string) {
 		case key == "":
 			p.problem("a PrincipalTag attribute has an empty tag key after %q", attrPrincipalTag)
 		case len(values) == 0:
-			p.problem("principal tag %q has no AttributeValue; give it exactly one", key)
+			p.problem("principal tag %s has no AttributeValue; give it exactly one", quote.Short(key))
 		case len(values) > 1:
-			p.problem("principal tag %q has %d values; STS does not support multi-valued tags: give it exactly one", key, len(values))
+			p.problem("principal tag %s has %d values; STS does not support multi-valued tags: give it exactly one", quote.Short(key), len(values))
 		default:
 			p.res.Tags = append(p.res.Tags, Tag{Key: key, Value: values[0]})
 		}
@@ -488,7 +502,7 @@ func (p *samlParser) single(name string, values []string) (string, bool) {
 		p.problem("attribute %q has no AttributeValue", name)
 		return "", false
 	case len(values) > 1:
-		p.problem("attribute %q has %d values; STS reads one", name, len(values))
+		p.note("attribute %s has %d values; policylint reads the first, and AWS does not document which STS reads", quote.Short(name), len(values))
 	}
 	return values[0], true
 }
@@ -505,12 +519,16 @@ func (p *samlParser) finish() {
 	case p.assertions == 0 && !p.res.Encrypted:
 		p.problem("the Response has no Assertion")
 	case p.assertions > 1:
-		p.problem("the Response has %d assertions; policylint reads the first", p.assertions)
+		p.note("the Response has %d assertions; policylint reads the first, and AWS does not document which STS reads", p.assertions)
 	}
 }
 
 func (p *samlParser) problem(format string, args ...any) {
 	p.res.Problems = append(p.res.Problems, fmt.Sprintf(format, args...))
+}
+
+func (p *samlParser) note(format string, args ...any) {
+	p.res.Notes = append(p.res.Notes, fmt.Sprintf(format, args...))
 }
 
 // parseTime reads an xs:dateTime, which SAML requires in UTC (SAML 2.0 Core, 1.3.3).
@@ -520,7 +538,7 @@ func (p *samlParser) parseTime(v, what string) time.Time {
 		return t.UTC()
 	}
 	if t, err := time.Parse("2006-01-02T15:04:05", v); err == nil {
-		p.problem("%s has no time zone; SAML times are UTC and end in 'Z'", what)
+		p.note("%s has no time zone; SAML times are UTC and end in 'Z', so policylint reads it as UTC", what)
 		return t
 	}
 	p.problem("%s is not an xs:dateTime such as 2006-01-02T15:04:05Z", what)

@@ -104,6 +104,7 @@ func TestParseSAMLAssertion_Built(t *testing.T) {
 		IssueInstant:        mustTime(t, "2026-07-01T12:00:00.123Z"),
 		SessionNotOnOrAfter: mustTime(t, "2026-07-01T20:00:00Z"),
 		NotOnOrAfter:        mustTime(t, "2026-07-01T12:05:00Z"),
+		SubjectNotOnOrAfter: mustTime(t, "2026-07-01T12:05:00Z"),
 	}
 	wrapped := func(s string) string { // as base64 -w 76 and MIME write it, with CR LF
 		enc := b64(s)
@@ -178,11 +179,12 @@ func TestParseSAMLAssertion_Samples(t *testing.T) {
 		return RolePair{Role: "arn:aws:iam::123123123123:role/" + role, Provider: "arn:aws:iam::123123123123:saml-provider/ExampleADFS"}
 	}
 	aad := &SAMLResponse{
-		Roles:              aadRoles,
-		RoleSessionName:    "exampleuser@exampledomain.com",
-		HasRoleSessionName: true,
-		IssueInstant:       mustTime(t, "2020-01-01T00:00:00Z"),
-		NotOnOrAfter:       mustTime(t, "2020-01-01T00:00:00Z"),
+		Roles:               aadRoles,
+		RoleSessionName:     "exampleuser@exampledomain.com",
+		HasRoleSessionName:  true,
+		IssueInstant:        mustTime(t, "2020-01-01T00:00:00Z"),
+		NotOnOrAfter:        mustTime(t, "2020-01-01T00:00:00Z"),
+		SubjectNotOnOrAfter: mustTime(t, "2020-01-01T00:00:00Z"),
 	}
 	derived := *aad
 	derived.Tags = []Tag{{"Project", "Automation"}, {"CostCenter", "12345"}, {"Department", "Engineering"}}
@@ -191,23 +193,25 @@ func TestParseSAMLAssertion_Samples(t *testing.T) {
 		"saml2aws__aad-SAMLResponse.xml":                  aad,
 		"derived__aad-SAMLResponse-with-session-tags.xml": &derived,
 		"saml2aws__adfs-assertion.xml": {
-			Roles:              []RolePair{adfs("AWS-Admin-CloudOPSBuild"), adfs("AWS-Admin-CloudOPSNonProd")},
-			RoleSessionName:    "wolfeidau@example.com",
-			HasRoleSessionName: true,
-			SessionDuration:    "28800",
-			HasSessionDuration: true,
-			IssueInstant:       mustTime(t, "2016-09-10T02:54:39.387Z"),
-			NotOnOrAfter:       mustTime(t, "2016-09-10T03:54:39.371Z"),
+			Roles:               []RolePair{adfs("AWS-Admin-CloudOPSBuild"), adfs("AWS-Admin-CloudOPSNonProd")},
+			RoleSessionName:     "wolfeidau@example.com",
+			HasRoleSessionName:  true,
+			SessionDuration:     "28800",
+			HasSessionDuration:  true,
+			IssueInstant:        mustTime(t, "2016-09-10T02:54:39.387Z"),
+			NotOnOrAfter:        mustTime(t, "2016-09-10T03:54:39.371Z"),
+			SubjectNotOnOrAfter: mustTime(t, "2016-09-10T02:59:39.387Z"),
 		},
 		"saml2aws__pingfed-assertion.xml": {
 			Roles: []RolePair{
 				ping("456456456456", "admin"), ping("456456456456", "developer"), ping("789789789789", "admin"),
 				ping("123123123123", "developer"), ping("123123123123", "admin"),
 			},
-			RoleSessionName:    "evan.mclean",
-			HasRoleSessionName: true,
-			IssueInstant:       mustTime(t, "2016-09-23T23:29:25.308Z"),
-			NotOnOrAfter:       mustTime(t, "2016-09-23T23:34:25.315Z"),
+			RoleSessionName:     "evan.mclean",
+			HasRoleSessionName:  true,
+			IssueInstant:        mustTime(t, "2016-09-23T23:29:25.308Z"),
+			NotOnOrAfter:        mustTime(t, "2016-09-23T23:34:25.315Z"),
+			SubjectNotOnOrAfter: mustTime(t, "2016-09-23T23:34:25.315Z"),
 		},
 	}
 	for name, doc := range sampleXML(t) {
@@ -301,6 +305,7 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 		name  string
 		doc   string
 		want  []string // substrings, one problem each, in order
+		notes []string // substrings, one note each, in order
 		check func(t *testing.T, r *SAMLResponse)
 	}{
 		{
@@ -333,7 +338,7 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 				"arn:aws:iam::111122223333:user/"+secretMarker+","+providerA,
 				"",
 			)),
-			want: []string{
+			notes: []string{
 				"value 2 of the Role attribute is not a role ARN and a SAML provider ARN separated by a comma",
 				"value 3 of the Role attribute", "value 4 of", "value 5 of", "value 6 of", "value 7 of",
 			},
@@ -352,10 +357,10 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 				samlAttr(attrPrincipalTag+"Project", "a"),
 				samlAttr(attrPrincipalTag+"Project", "b"),
 			),
-			want: []string{
-				`attribute "https://aws.amazon.com/SAML/Attributes/RoleSessionName" has 2 values; STS reads one`,
+			want: []string{`attribute "https://aws.amazon.com/SAML/Attributes/SessionDuration" has no AttributeValue`},
+			notes: []string{
+				`attribute "https://aws.amazon.com/SAML/Attributes/RoleSessionName" has 2 values; policylint reads the first`,
 				`attribute "https://aws.amazon.com/SAML/Attributes/RoleSessionName" appears more than once; policylint reads the first`,
-				`attribute "https://aws.amazon.com/SAML/Attributes/SessionDuration" has no AttributeValue`,
 				`attribute "https://aws.amazon.com/SAML/Attributes/PrincipalTag:Project" appears more than once`,
 			},
 			check: func(t *testing.T, r *SAMLResponse) {
@@ -375,10 +380,10 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 				`SessionNotOnOrAfter="2026-07-01T20:00:00Z"`, `SessionNotOnOrAfter="2026-07-01 20:00:00Z"`,
 			).Replace(samlResponse()),
 			want: []string{
-				"the Response IssueInstant has no time zone; SAML times are UTC and end in 'Z'",
 				"the Conditions NotOnOrAfter is not an xs:dateTime",
 				"the AuthnStatement SessionNotOnOrAfter is not an xs:dateTime",
 			},
+			notes: []string{"the Response IssueInstant has no time zone; SAML times are UTC and end in 'Z'"},
 			check: func(t *testing.T, r *SAMLResponse) {
 				if want := mustTime(t, "2026-07-01T12:00:00Z"); !r.IssueInstant.Equal(want) {
 					t.Errorf("IssueInstant = %v, want %v", r.IssueInstant, want)
@@ -410,7 +415,7 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 			name: "encrypted attribute",
 			doc: samlResponse(samlAttr(attrRole, roleA+","+providerA),
 				`<saml:EncryptedAttribute><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAttribute>`),
-			want: []string{"the Assertion has an EncryptedAttribute, which policylint cannot read"},
+			notes: []string{"the Assertion has an EncryptedAttribute, which policylint cannot read"},
 			check: func(t *testing.T, r *SAMLResponse) {
 				if r.Encrypted || len(r.Roles) != 1 {
 					t.Errorf("Encrypted = %v, Roles = %v", r.Encrypted, r.Roles)
@@ -433,7 +438,7 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 			name: "two assertions",
 			doc: strings.Replace(samlResponse(samlAttr(attrRoleSessionName, "first")), "</samlp:Response>",
 				`<saml:Assertion><saml:AttributeStatement>`+samlAttr(attrRoleSessionName, "second")+`</saml:AttributeStatement></saml:Assertion></samlp:Response>`, 1),
-			want: []string{"the Response has 2 assertions; policylint reads the first"},
+			notes: []string{"the Response has 2 assertions; policylint reads the first"},
 			check: func(t *testing.T, r *SAMLResponse) {
 				if r.RoleSessionName != "first" {
 					t.Errorf("RoleSessionName = %q", r.RoleSessionName)
@@ -444,10 +449,8 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 			name: "version and nested value",
 			doc: strings.Replace(samlResponse(samlAttr(attrSourceIdentity, "<x>"+secretMarker+"</x>")),
 				`Version="2.0" IssueInstant="2026-07-01T12:00:00.123Z"`, `Version="2.1" IssueInstant="2026-07-01T12:00:00.123Z"`, 1),
-			want: []string{
-				`the Response Version is not "2.0"`,
-				`a value of attribute "https://aws.amazon.com/SAML/Attributes/SourceIdentity" has child elements; STS reads text values`,
-			},
+			want:  []string{`the Response Version is not "2.0"`},
+			notes: []string{`a value of attribute "https://aws.amazon.com/SAML/Attributes/SourceIdentity" has child elements; AWS documents text values`},
 			check: func(t *testing.T, r *SAMLResponse) {
 				if !r.HasSourceIdentity || r.SourceIdentity != "" {
 					t.Errorf("SourceIdentity = %q (%v)", r.SourceIdentity, r.HasSourceIdentity)
@@ -482,6 +485,7 @@ func TestParseSAMLAssertion_Problems(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertProblems(t, got.Problems, tt.want, input, secretMarker)
+			assertProblems(t, got.Notes, tt.notes, input, secretMarker)
 			if tt.check != nil {
 				tt.check(t, got)
 			}
