@@ -2,9 +2,10 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policylint/policylint/internal/lazyre"
 )
 
 // The ARN shapes STS takes (IAM User Guide, IAM identifiers, ARNs; IAM API Reference,
@@ -14,10 +15,10 @@ import (
 // 12 digits; IAM ARNs have no Region. Partitions are aws and aws-*: "Each AWS account is scoped
 // to one partition" (IAM User Guide, Identify AWS resources with ARNs).
 var (
-	roleARN         = regexp.MustCompile(`^role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}$`)
-	samlProviderARN = regexp.MustCompile(`^saml-provider/[\w.-]{1,128}$`)
-	partitionName   = regexp.MustCompile(`^aws(-[a-z]+)*$`)
-	accountID       = regexp.MustCompile(`^\d{12}$`)
+	roleARN         = lazyre.New(`^role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}$`)
+	samlProviderARN = lazyre.New(`^saml-provider/[\w.-]{1,128}$`)
+	partitionName   = lazyre.New(`^aws(-[a-z]+)*$`)
+	accountID       = lazyre.New(`^\d{12}$`)
 )
 
 // arnFields is an ARN split into its six fields, arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE.
@@ -66,7 +67,7 @@ func (a arnFields) kind() string {
 
 // iamARNProblem says what is wrong with an ARN that should be of the given IAM resource type,
 // and whether STS's verdict is uncertain; "" when nothing is.
-func iamARNProblem(s, want string, shape *regexp.Regexp) (problem string, uncertain bool) {
+func iamARNProblem(s, want string, shape *lazyre.Regexp) (problem string, uncertain bool) {
 	if strings.TrimSpace(s) != s || strings.ContainsAny(s, " \t\r\n") {
 		return "has white space (such as a line break copied with a secret or variable)", false
 	}
@@ -89,14 +90,14 @@ func iamARNProblem(s, want string, shape *regexp.Regexp) (problem string, uncert
 }
 
 // wellFormedARN reports an ARN of the given IAM resource type, or one only uncertainly wrong.
-func wellFormedARN(s, want string, shape *regexp.Regexp) bool {
+func wellFormedARN(s, want string, shape *lazyre.Regexp) bool {
 	problem, uncertain := iamARNProblem(s, want, shape)
 	return problem == "" || uncertain
 }
 
 // checkARNValue reports a RoleArn or PrincipalArn of the wrong shape. Its length is
 // param-length's, a placeholder or file:// path has its own rule. fix says how to mend it.
-func checkARNValue(p *Pass, v *sv, want string, shape *regexp.Regexp, fix func(a arnFields) string) {
+func checkARNValue(p *Pass, v *sv, want string, shape *lazyre.Regexp, fix func(a arnFields) string) {
 	if v == nil || opaqueValue(v.s) {
 		return
 	}

@@ -3,11 +3,11 @@ package lint
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/lazyre"
 )
 
 const (
@@ -26,7 +26,7 @@ const (
 // policyARN is an IAM managed policy ARN: arn:PARTITION:iam::ACCOUNT-or-aws:policy/PATH/NAME.
 // Partitions are aws and aws-*; a path is / or /segments/ of printable ASCII; a name is 1–128 of
 // [\w+=,.@-] (IAM API Reference, CreatePolicy, PolicyName and Path).
-var policyARN = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy/([\x21-\x7E]*/)?[\w+=,.@-]{1,128}$`)
+var policyARN = lazyre.New(`^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy/([\x21-\x7E]*/)?[\w+=,.@-]{1,128}$`)
 
 // arnChars counts the characters of the request's policy ARNs.
 func (p *Pass) arnChars() int {

@@ -2,13 +2,13 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/placeholder"
 	"github.com/policylint/policylint/internal/quote"
 )
@@ -320,7 +320,7 @@ func quoteShort(s string) string { return quote.Short(s) }
 
 // integerLiteral is a JSON number without fraction or exponent: Python's json reads it as an
 // int of any size, so the AWS CLI sends it whole.
-var integerLiteral = regexp.MustCompile(`^-?[0-9]+$`)
+var integerLiteral = lazyre.New(`^-?[0-9]+$`)
 
 // shortNumber writes a number literal for a message, cut when it is long.
 func shortNumber(lit string) string {

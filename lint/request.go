@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/placeholder"
 	"github.com/policylint/policylint/internal/source"
 )
@@ -274,17 +274,17 @@ func inferOperation(root *jsonpos.Value) (Operation, string) {
 // STS API Reference. Java's \w is [A-Za-z0-9_], as in RE2.
 var (
 	// arnType: [\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+
-	arnPattern = regexp.MustCompile(`^[\x{9}\x{A}\x{D}\x{20}-\x{7E}\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]+$`)
+	arnPattern = lazyre.New(`^[\x{9}\x{A}\x{D}\x{20}-\x{7E}\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]+$`)
 	// roleSessionNameType, sourceIdentityType, userNameType: [\w+=,.@-]*
-	namePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	namePattern = lazyre.New(`^[\w+=,.@-]*$`)
 	// externalIdType: [\w+=,.@:\/-]*
-	externalIDPattern = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	externalIDPattern = lazyre.New(`^[\w+=,.@:/-]*$`)
 	// serialNumberType: [\w+=/:,.@-]*
-	serialPattern = regexp.MustCompile(`^[\w+=/:,.@-]*$`)
+	serialPattern = lazyre.New(`^[\w+=/:,.@-]*$`)
 	// tokenCodeType: [\d]*
-	tokenCodePattern = regexp.MustCompile(`^[0-9]*$`)
+	tokenCodePattern = lazyre.New(`^[0-9]*$`)
 	// tagKeyType: [\p{L}\p{Z}\p{N}_.:/=+\-@]+ ; tagValueType: the same with *
-	tagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	tagPattern = lazyre.New(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
 
 type paramKind uint8
@@ -303,7 +303,7 @@ type param struct {
 	name     string
 	kind     paramKind
 	min, max int // string length in characters, integer range, or list items; max 0: none
-	pattern  *regexp.Regexp
+	pattern  *lazyre.Regexp
 	// patternText is the pattern as the model writes it, for messages.
 	patternText string
 	elem        *param   // list element

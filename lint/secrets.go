@@ -3,9 +3,10 @@ package lint
 import (
 	"bytes"
 	"cmp"
-	"regexp"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/policylint/policylint/internal/lazyre"
 )
 
 // Secrets are never printed past their first secretShown characters, in any format, whatever
@@ -23,12 +24,12 @@ const SecretShown = 6
 // small constant on an 8 MiB file.
 var (
 	// A JSON Web Token: base64url header starting {" , payload and signature.
-	jwtPattern = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*)?`)
+	jwtPattern = lazyre.New(`^eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*)?`)
 	// The value of a key that names a secret, quoted or not, in JSON, YAML or HCL: after the
 	// name, the rest of the key, a closing quote, a separator and the value.
-	keyValuePattern = regexp.MustCompile(`^[A-Za-z0-9_-]*["']?\s*[:=]\s*["']?([^"'\s,;}{\]]{6,})`)
+	keyValuePattern = lazyre.New(`^[A-Za-z0-9_-]*["']?\s*[:=]\s*["']?([^"'\s,;}{\]]{6,})`)
 	// AWS access key ids, which come with their secret.
-	accessKeyPattern = regexp.MustCompile(`^(?:AKIA|ASIA)[A-Z0-9]{16}`)
+	accessKeyPattern = lazyre.New(`^(?:AKIA|ASIA)[A-Z0-9]{16}`)
 	// The words that name a secret's key, in lower case.
 	secretWords = []string{"secret", "token", "password", "passwd", "assertion", "private_key", "privatekey", "private-key", "credential", "api_key", "apikey", "api-key"}
 )

@@ -4,12 +4,12 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/placeholder"
 )
 
@@ -127,7 +127,7 @@ func checkExclusive(a, b string) func(*Pass) {
 
 // sidPattern: "For IAM policies, basic alphanumeric characters (A-Z,a-z,0-9) are the only
 // allowed characters in the Sid value." (IAM User Guide, Sid element)
-var sidPattern = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+var sidPattern = lazyre.New(`^[A-Za-z0-9]*$`)
 
 // checkInvalidSid reports a Sid with characters IAM rejects in an identity policy.
 func checkInvalidSid(p *Pass) {
@@ -156,7 +156,7 @@ func checkDuplicateSid(p *Pass) {
 
 // actionPattern is service:action, the service a prefix of letters, digits and hyphens, the
 // action letters and digits with * and ? wildcards (IAM User Guide, Action element).
-var actionPattern = regexp.MustCompile(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$`)
+var actionPattern = lazyre.New(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$`)
 
 // checkInvalidAction reports an Action or NotAction value that is not service:action or "*".
 func checkInvalidAction(p *Pass) {
@@ -181,7 +181,7 @@ func checkInvalidAction(p *Pass) {
 
 // partitionPattern is a partition of an ARN in a policy: aws, aws-cn, aws-us-gov, aws-iso..., or
 // a wildcard or variable.
-var partitionPattern = regexp.MustCompile(`^(aws(-[a-z]+)*|\*|\$\{.*\})$`)
+var partitionPattern = lazyre.New(`^(aws(-[a-z]+)*|\*|\$\{.*\})$`)
 
 // checkInvalidARN reports a Resource or NotResource value that is neither "*" nor an ARN.
 func checkInvalidARN(p *Pass) {
@@ -401,7 +401,7 @@ func conditionValueProblem(typ string, v *jsonpos.Value) string {
 
 // variableKey is the key of a policy variable: namespace:name, such as aws:PrincipalTag/team,
 // saml:sub or www.amazon.com:user_id (IAM User Guide, Policy variables).
-var variableKey = regexp.MustCompile(`^[A-Za-z0-9_.-]+:[A-Za-z0-9_][A-Za-z0-9_./:-]*$`)
+var variableKey = lazyre.New(`^[A-Za-z0-9_.-]+:[A-Za-z0-9_][A-Za-z0-9_./:-]*$`)
 
 // checkPolicyVariable reports malformed ${...} policy variables, variables where IAM does not
 // substitute them, and (as a warning) variables under Version 2008-10-17.

@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/ruleproto"
 )
 
@@ -22,12 +22,12 @@ const reservedRoot = "policylint"
 // Rule names that give findings, exactly as conftest reads them: deny or violation (failures)
 // and warn (warnings), each with optional _suffix parts of letters and digits.
 var (
-	failureName = regexp.MustCompile(`^(deny|violation)(_[a-zA-Z0-9]+)*$`)
-	warningName = regexp.MustCompile(`^warn(_[a-zA-Z0-9]+)*$`)
+	failureName = lazyre.New(`^(deny|violation)(_[a-zA-Z0-9]+)*$`)
+	warningName = lazyre.New(`^warn(_[a-zA-Z0-9]+)*$`)
 	// codeName is a custom rule's code: capitals and digits, ending with a digit; PL is kept for
 	// policylint's own.
-	codeName = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,14}[0-9]$`)
-	slugName = regexp.MustCompile(`^[a-z][a-z0-9]*([-/][a-z0-9]+)*$`)
+	codeName = lazyre.New(`^[A-Z][A-Z0-9]{0,14}[0-9]$`)
+	slugName = lazyre.New(`^[a-z][a-z0-9]*([-/][a-z0-9]+)*$`)
 )
 
 // Codes and slugs of the findings of rules without METADATA, and of failures.

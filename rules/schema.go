@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/ruleproto"
 )
 
@@ -50,10 +50,10 @@ var schemaSet = sync.OnceValues(func() (*ast.SchemaSet, error) {
 })
 
 // generatedVar is a variable the compiler made up, as in input.Statement[__local0__].
-var generatedVar = regexp.MustCompile(`\[__local[0-9]+__\]`)
+var generatedVar = lazyre.New(`\[__local[0-9]+__\]`)
 
 // undefinedRef reads the path of OPA's "undefined ref" type errors.
-var undefinedRef = regexp.MustCompile(`^rego_type_error: undefined ref: (\S+)`)
+var undefinedRef = lazyre.New(`^rego_type_error: undefined ref: (\S+)`)
 
 // neverFires type-checks the modules against their contract's input schema and returns, as
 // warnings, the errors this finds in user files that the compile without schemas did not: reads

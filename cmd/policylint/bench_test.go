@@ -1,29 +1,88 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 )
 
-// BenchmarkRun_Corpus lints every managed and real policy of ../shared/corpus (2,089 files) in
-// one process, end to end: walking, reading, linting on all cores, writing text output.
-func BenchmarkRun_Corpus(b *testing.B) {
-	managed, real := "../../../shared/corpus/managed", "../../../shared/corpus/real" // ../shared beside the repository
-	for _, d := range []string{managed, real} {
+// The benchmarks of issue 15, each against a baseline measured in the same run, so that the
+// ratio is the figure (BENCHMARKS.md records them): the corpus against a bare json.Unmarshal of the
+// same files, a small file and --version against a Go hello-world, and the growth with policy size
+// and with the number of files.
+
+var corpusDirs = []string{"../../../shared/corpus/managed", "../../../shared/corpus/real"} // ../shared beside the repository
+
+func corpusOrSkip(b *testing.B) {
+	for _, d := range corpusDirs {
 		if _, err := os.Stat(d); err != nil {
 			b.Skipf("corpus not found at %s: %v", d, err)
 		}
 	}
-	for b.Loop() {
-		if code := run([]string{"lint", managed, real}, nil, io.Discard, io.Discard); code != exitFindings {
-			b.Fatalf("exit %d", code)
-		}
-	}
 }
 
-// BenchmarkRun_SmallFile lints one small policy end to end.
+// BenchmarkCorpus lints every managed and real policy of ../shared/corpus (2,089 files) in one
+// process, end to end (walk, read, lint on all cores, text output), and, as the baseline, walks,
+// reads and decodes the same files with json.Unmarshal on as many cores.
+func BenchmarkCorpus(b *testing.B) {
+	corpusOrSkip(b)
+	b.Run("policylint", func(b *testing.B) {
+		for b.Loop() {
+			if code := run(append([]string{"lint"}, corpusDirs...), nil, io.Discard, io.Discard); code != exitFindings {
+				b.Fatalf("exit %d", code)
+			}
+		}
+	})
+	b.Run("json.Unmarshal", func(b *testing.B) {
+		for b.Loop() {
+			unmarshalTree(b, corpusDirs)
+		}
+	})
+}
+
+// unmarshalTree walks the folders and decodes every .json file, on GOMAXPROCS workers.
+func unmarshalTree(b *testing.B, dirs []string) {
+	var files []string
+	for _, d := range dirs {
+		filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".json") {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for f := range jobs {
+				src, err := os.ReadFile(f)
+				if err != nil {
+					b.Error(err)
+					continue
+				}
+				var v any
+				_ = json.Unmarshal(src, &v)
+			}
+		})
+	}
+	for _, f := range files {
+		jobs <- f
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// BenchmarkRun_SmallFile lints one small policy end to end, in process.
 func BenchmarkRun_SmallFile(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "p.json")
 	if err := os.WriteFile(path, []byte(goodPolicy), 0o644); err != nil {
@@ -34,5 +93,110 @@ func BenchmarkRun_SmallFile(b *testing.B) {
 		if code := run([]string{"lint", path}, nil, io.Discard, io.Discard); code != exitOK {
 			b.Fatalf("exit %d", code)
 		}
+	}
+}
+
+// buildBinaries builds policylint and a Go hello-world into a temporary folder.
+func buildBinaries(b *testing.B) (policylint, hello string) {
+	b.Helper()
+	dir := b.TempDir()
+	policylint, hello = filepath.Join(dir, "policylint"), filepath.Join(dir, "hello")
+	if out, err := exec.Command("go", "build", "-o", policylint, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	src := filepath.Join(dir, "hello.go")
+	if err := os.WriteFile(src, []byte("package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hello\\n\") }\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command("go", "build", "-o", hello, src).CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return policylint, hello
+}
+
+// BenchmarkStart measures whole processes: a Go hello-world (the baseline), policylint
+// --version, and policylint linting one small file.
+func BenchmarkStart(b *testing.B) {
+	policylint, hello := buildBinaries(b)
+	small := filepath.Join(b.TempDir(), "p.json")
+	if err := os.WriteFile(small, []byte(goodPolicy), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		cmd  []string
+	}{
+		{"hello-world", []string{hello}},
+		{"version", []string{policylint, "--version"}},
+		{"small-file", []string{policylint, "lint", small}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := exec.Command(tc.cmd[0], tc.cmd[1:]...).Run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// growthPolicy is a policy of n statements, each with a list of 12 actions and 3 resources.
+func growthPolicy(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"Version":"2012-10-17","Statement":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"Sid":"S%d","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:ListBucket","s3:Get*","ec2:Describe*","iam:GetRole","logs:PutLogEvents","sqs:SendMessage","sns:Publish","kms:Decrypt","dynamodb:GetItem","lambda:InvokeFunction"],`+
+			`"Resource":["arn:aws:s3:::bucket-%d/*","arn:aws:s3:::bucket-%d","arn:aws:logs:*:*:log-group:app-%d*"],"Condition":{"StringEquals":{"aws:PrincipalTag/team":"t%d"}}}`, i, i, i, i, i)
+	}
+	b.WriteString("]}")
+	return []byte(b.String())
+}
+
+// BenchmarkGrowth_PolicySize lints policies from 1 KB to 7 MB of statements: the time per byte
+// stays flat when every check is linear.
+func BenchmarkGrowth_PolicySize(b *testing.B) {
+	for _, n := range []int{2, 20, 200, 2000, 14000} {
+		src := growthPolicy(n)
+		path := filepath.Join(b.TempDir(), "p.json")
+		if err := os.WriteFile(path, src, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("statements=%d/%dKB", n, len(src)>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				run([]string{"lint", path}, nil, io.Discard, io.Discard)
+			}
+		})
+	}
+}
+
+// BenchmarkGrowth_FileCount lints folders of 10 to 10,000 small policies, each in a process of its
+// own, and reports the peak memory: it must not grow with the number of files.
+func BenchmarkGrowth_FileCount(b *testing.B) {
+	policylint, _ := buildBinaries(b)
+	for _, n := range []int{1, 10, 100, 1000, 10000} {
+		dir := b.TempDir()
+		for i := range n {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%05d.json", i)), []byte(goodPolicy), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			var peak int64
+			for b.Loop() {
+				cmd := exec.Command(policylint, "lint", dir)
+				if err := cmd.Run(); err != nil {
+					b.Fatal(err)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					peak = max(peak, ru.Maxrss*1024)
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/file")
+		})
 	}
 }

@@ -3,9 +3,9 @@ package workflow
 import (
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"strings"
 
+	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/source"
 	"github.com/policylint/policylint/internal/source/yaml"
 )
@@ -83,7 +83,7 @@ func expressions(s string) []expression {
 	}
 }
 
-var reference = regexp.MustCompile(`^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\['[^']*'\])*$`)
+var reference = lazyre.New(`^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\['[^']*'\])*$`)
 
 // context is what expressions are evaluated against: the workflow's env and matrix values, and
 // the lengths of everything else.

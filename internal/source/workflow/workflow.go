@@ -10,11 +10,11 @@ package workflow
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/source"
 	"github.com/policylint/policylint/internal/source/yaml"
 )
@@ -107,7 +107,7 @@ func (r *reader) finding(rule string, start, end int, at, format string, args ..
 	r.out.Findings = append(r.out.Findings, source.Finding{Rule: rule, Start: start, End: end, At: at, Message: fmt.Sprintf(format, args...)})
 }
 
-var globChars = regexp.MustCompile(`[*?+!\[\]]`)
+var globChars = lazyre.New(`[*?+!\[\]]`)
 
 // triggers reads the events of on, and what they allow GITHUB_REF and GITHUB_BASE_REF to be.
 func (r *reader) triggers() {
@@ -512,10 +512,10 @@ func (s *step) tags(webIdentity bool) (source.Value, bool) {
 }
 
 // leadingInt is what Number.parseInt reads of a string.
-var leadingInt = regexp.MustCompile(`^[+-]?[0-9]+`)
+var leadingInt = lazyre.New(`^[+-]?[0-9]+`)
 
 // sanitize replaces what a tag value may not hold as the action does (sanitizeGitHubVariables).
-var unsafeTagChars = regexp.MustCompile(`[^\p{L}\p{Z}\p{N}_.:/=+\-@]`)
+var unsafeTagChars = lazyre.New(`[^\p{L}\p{Z}\p{N}_.:/=+\-@]`)
 
 // workflowName is GITHUB_WORKFLOW: the workflow's name, or its path in the repository.
 func (r *reader) workflowName() string {
