@@ -43,80 +43,75 @@ const maxSecretScan = 64 << 10
 const minBase64Run = 80
 
 // secretSpans returns the byte ranges of src that look like secrets, in order, merged where
-// they overlap: linear in src.
+// they overlap. It reads src once: a secret's pattern is matched only where the byte scan has
+// found where one may start (eyJ, -----BEGIN, a word that names a secret, AKIA or ASIA), and
+// base64 runs are counted as it goes.
 func secretSpans(src []byte) [][2]int {
 	var spans [][2]int
 	window := func(i int) []byte { return src[i:min(len(src), i+maxSecretScan)] }
-	for i := 0; ; {
-		j := bytes.Index(src[i:], []byte("eyJ"))
-		if j < 0 {
-			break
+	run := 0 // base64 characters before i
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if isBase64Byte(c) {
+			run++
+		} else {
+			if run >= minBase64Run {
+				spans = append(spans, [2]int{i - run, i})
+			}
+			run = 0
 		}
-		i += j
-		if m := jwtPattern.FindIndex(window(i)); m != nil {
-			spans = append(spans, [2]int{i, i + m[1]})
-			i += m[1]
-			continue
-		}
-		i += 3
-	}
-	for i := 0; ; {
-		j := bytes.Index(src[i:], []byte("-----BEGIN "))
-		if j < 0 {
-			break
-		}
-		i += j
-		end := len(src)
-		if k := bytes.Index(src[i+11:], []byte("-----END ")); k >= 0 {
-			end = i + 11 + k
-			if e := bytes.Index(src[end+9:], []byte("-----")); e >= 0 {
-				end += 9 + e + 5
+		switch c | 0x20 { // lower case, for letters
+		case 'e':
+			if c == 'e' && bytes.HasPrefix(src[i:], []byte("eyJ")) {
+				if m := jwtPattern.FindIndex(window(i)); m != nil {
+					spans = append(spans, [2]int{i, i + m[1]})
+				}
+			}
+		case 'a':
+			if c == 'A' && (bytes.HasPrefix(src[i:], []byte("AKIA")) || bytes.HasPrefix(src[i:], []byte("ASIA"))) &&
+				(i == 0 || !isWordByte(src[i-1])) && (i+20 >= len(src) || !isWordByte(src[i+20])) {
+				if m := accessKeyPattern.FindIndex(src[i:min(len(src), i+20)]); m != nil {
+					spans = append(spans, [2]int{i, i + 20})
+				}
+			}
+		case '-' | 0x20:
+			if c == '-' && bytes.HasPrefix(src[i:], []byte("-----BEGIN ")) {
+				end := len(src)
+				if k := bytes.Index(src[i+11:], []byte("-----END ")); k >= 0 {
+					end = i + 11 + k
+					if e := bytes.Index(src[end+9:], []byte("-----")); e >= 0 {
+						end += 9 + e + 5
+					}
+				}
+				spans = append(spans, [2]int{i, end})
 			}
 		}
-		spans = append(spans, [2]int{i, end})
-		i = end
-	}
-	lower := bytes.ToLower(src)
-	for _, w := range secretWords {
-		for i := 0; ; {
-			j := bytes.Index(lower[i:], []byte(w))
-			if j < 0 {
-				break
+		if w := secretWordAt(src, i); w > 0 {
+			if m := keyValuePattern.FindSubmatchIndex(window(i + w)); m != nil {
+				spans = append(spans, [2]int{i + w + m[2], i + w + m[3]})
 			}
-			i += j + len(w)
-			if m := keyValuePattern.FindSubmatchIndex(window(i)); m != nil {
-				spans = append(spans, [2]int{i + m[2], i + m[3]})
-			}
-		}
-	}
-	for _, prefix := range []string{"AKIA", "ASIA"} {
-		for i := 0; ; {
-			j := bytes.Index(src[i:], []byte(prefix))
-			if j < 0 {
-				break
-			}
-			i += j
-			if m := accessKeyPattern.FindIndex(src[i:min(len(src), i+20)]); m != nil && (i+20 == len(src) || !isWordByte(src[i+20])) && (i == 0 || !isWordByte(src[i-1])) {
-				spans = append(spans, [2]int{i, i + 20})
-			}
-			i += 4
 		}
 	}
-	for i := 0; i < len(src); {
-		if !isBase64Byte(src[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(src) && isBase64Byte(src[j]) {
-			j++
-		}
-		if j-i >= minBase64Run {
-			spans = append(spans, [2]int{i, j})
-		}
-		i = j
+	if run >= minBase64Run {
+		spans = append(spans, [2]int{len(src) - run, len(src)})
 	}
 	return mergeSpans(spans)
+}
+
+// secretWordAt returns the length of the word naming a secret that starts at src[i], in any
+// case, or 0.
+func secretWordAt(src []byte, i int) int {
+	switch src[i] | 0x20 {
+	case 's', 't', 'p', 'a', 'c':
+	default:
+		return 0
+	}
+	for _, w := range secretWords {
+		if len(src)-i >= len(w) && bytes.EqualFold(src[i:i+len(w)], []byte(w)) {
+			return len(w)
+		}
+	}
+	return 0
 }
 
 func isBase64Byte(c byte) bool {

@@ -156,7 +156,25 @@ func checkDuplicateSid(p *Pass) {
 
 // actionPattern is service:action, the service a prefix of letters, digits and hyphens, the
 // action letters and digits with * and ? wildcards (IAM User Guide, Action element).
-var actionPattern = lazyre.New(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$`)
+// wellFormedAction matches it by hand: on a managed policy's 1,500 actions a regular expression
+// was a tenth of the Go checks' time.
+func wellFormedAction(s string) bool {
+	colon := strings.IndexByte(s, ':')
+	if colon <= 0 || colon == len(s)-1 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-':
+		case i > colon && (c == '*' || c == '?' || c == '_'):
+		case i == colon:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // checkInvalidAction reports an Action or NotAction value that is not service:action or "*".
 func checkInvalidAction(p *Pass) {
@@ -168,7 +186,7 @@ func checkInvalidAction(p *Pass) {
 			}
 			for _, a := range elementStrings(v) {
 				switch {
-				case a.Str == "*" || actionPattern.MatchString(a.Str):
+				case a.Str == "*" || wellFormedAction(a.Str):
 				case strings.Contains(a.Str, "${"):
 					// policy-variable reports variables in actions.
 				default:

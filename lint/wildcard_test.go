@@ -2,6 +2,7 @@ package lint
 
 import (
 	"maps"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -117,5 +118,16 @@ func TestMatcher_Budget(t *testing.T) {
 	}
 	if m.globCovers("a", "a") {
 		t.Error("after the budget is spent, matching must answer no")
+	}
+}
+
+// TestWellFormedAction pins the hand-written matcher to the pattern it replaces,
+// ^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$.
+func TestWellFormedAction(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$`)
+	for _, s := range []string{"s3:GetObject", "s3:Get*", "s3:Get?bject", "ec2:Describe_x", "a-b:c", ":x", "s3:", "s3", "s3:a:b", "s*:GetObject", "s3:Get Object", "é:x", "s3:x_", "_:x", "s3:-", ""} {
+		if got, want := wellFormedAction(s), re.MatchString(s); got != want {
+			t.Errorf("wellFormedAction(%q) = %v, the pattern says %v", s, got, want)
+		}
 	}
 }
