@@ -266,8 +266,14 @@ func (p *Pass) docStart() place {
 // customPlace is where a custom finding belongs: at its pointer, at the start of its _loc line,
 // or at the document when neither resolves.
 func (p *Pass) customPlace(f ruleproto.Finding) place {
-	if v, ok := p.Doc.Lookup(f.Pointer); ok && f.Pointer != "" {
-		return place{p.Doc, v.Start, v.End}
+	if f.Pointer != "" {
+		// A pointer found from what the rule read may name a value the policy lacks
+		// (input.Version, read by "not input.Version"): its deepest existing ancestor stands in.
+		for ptr := f.Pointer; ptr != ""; ptr = ptr[:strings.LastIndexByte(ptr, '/')] {
+			if v, ok := p.Doc.Lookup(ptr); ok {
+				return place{p.Doc, v.Start, v.End}
+			}
+		}
 	}
 	if f.Line > 0 {
 		if off, ok := p.Doc.LineStart(f.Line); ok {

@@ -165,17 +165,44 @@ func (e *evaluator) eval(req *ruleproto.Eval) *ruleproto.Evaluated {
 				}
 			}
 		}
+		first := len(out.Findings)
 		for i, r := range q.rules {
 			if excepted[r.namespace+"/"+r.exception] {
 				continue
 			}
 			r.results(rs[0].Bindings["r"+strconv.Itoa(i)], out)
 		}
+		e.locate(ctx, q, input, out.Findings[first:])
 	}
 	slices.SortStableFunc(out.Findings, func(a, b ruleproto.Finding) int {
 		return strings.Compare(a.Ref+"\x00"+a.Pointer+"\x00"+a.Message, b.Ref+"\x00"+b.Pointer+"\x00"+b.Message)
 	})
 	return out
+}
+
+// locate finds a place for the findings that came with none, by evaluating the query again with
+// a locator (locate.go). It is best effort: a budget that runs out leaves them at the document.
+func (e *evaluator) locate(ctx context.Context, q *query, input ast.Value, findings []ruleproto.Finding) {
+	var refs []string
+	for _, f := range findings {
+		if f.Pointer == "" && f.Line == 0 {
+			refs = append(refs, f.Ref)
+		}
+	}
+	if len(refs) == 0 {
+		return
+	}
+	l := newLocator(refs)
+	printed := len(e.prints.lines)
+	if _, err := q.prepared.Eval(ctx, rego.EvalParsedInput(input), rego.EvalQueryTracer(l)); err != nil {
+		return
+	}
+	e.prints.lines = e.prints.lines[:printed] // the same print() lines again
+	for i := range findings {
+		if f := &findings[i]; f.Pointer == "" && f.Line == 0 {
+			f.Pointer = l.pointer(f.Ref, f.Message)
+		}
+	}
 }
 
 // evalAlone evaluates each rule of a query that failed on its own, to report the one that fails

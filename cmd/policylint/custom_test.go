@@ -61,3 +61,35 @@ func TestCustomRules_Tests(t *testing.T) {
 		t.Errorf("failing rule tests: exit %d, %q", r.code, r.stdout)
 	}
 }
+
+// TestCustomRules_TestCoverage pins `policylint rules test --coverage`: passes, fails with
+// file:row, and the lines no test reaches.
+func TestCustomRules_TestCoverage(t *testing.T) {
+	t.Chdir(customRules)
+	r := runWith(t, "", "rules", "test", "--coverage", "rules")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	compareGolden(t, "coverage.golden", []byte(r.stdout))
+	r = runWith(t, "", "rules", "test", "--run", "unscoped", "-v", "rules")
+	if r.code != exitOK || strings.Count(r.stdout, "PASS") != 1 || !strings.Contains(r.stdout, "1 passed, 0 failed") {
+		t.Errorf("--run: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestCustomRules_PrintGoesToStderr: print() output goes to stderr with the rule's file and row,
+// never into the findings.
+func TestCustomRules_PrintGoesToStderr(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		".git/HEAD":   "",
+		"r/p.rego":    "package main\n\ndeny contains \"x\" if {\n\tprint(\"statements:\", count(input.Statement))\n\tfalse\n}\n",
+		"policy.json": goodPolicy,
+	})
+	t.Chdir(dir)
+	for _, format := range []string{"text", "json", "sarif", "github"} {
+		r := runWith(t, "", "lint", "--format", format, "--rules", "r", "policy.json")
+		if !strings.Contains(r.stderr, "r/p.rego:4: statements: 1") || strings.Contains(r.stdout, "statements: 1") {
+			t.Errorf("--format %s: stdout %q, stderr %q", format, r.stdout, r.stderr)
+		}
+	}
+}
