@@ -157,3 +157,38 @@ func TestREADME_WorkflowLengthsParse(t *testing.T) {
 		t.Errorf("workflows.lengths: %v, %v", f.Lengths, err)
 	}
 }
+
+// TestREADME_OneRuleBothWays lints a policy with each of the README's two versions of one rule:
+// the conftest contract and the policylint contract give the same finding at the same place.
+func TestREADME_OneRuleBothWays(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "One rule written both ways")
+	blocks := regexp.MustCompile("(?s)```rego\n(.*?)```").FindAllStringSubmatch(s[i:], 2)
+	if i < 0 || len(blocks) != 2 {
+		t.Fatalf("the README's two versions of one rule are not found")
+	}
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`
+	var lines []string
+	for n, block := range blocks {
+		dir := writeFiles(t, map[string]string{".git/HEAD": "", "r/rule.rego": block[1], "p.json": policy})
+		t.Chdir(dir)
+		r := runWith(t, "", "lint", "--rules", "r", "p.json")
+		var line string
+		for l := range strings.Lines(r.stdout) {
+			if strings.Contains(l, "allows every s3 action") {
+				line = l[:strings.Index(l, " [")]
+			}
+		}
+		if line == "" {
+			t.Fatalf("version %d gives no finding:\n%s%s", n+1, r.stdout, r.stderr)
+		}
+		lines = append(lines, line)
+	}
+	if lines[0] != lines[1] || !strings.HasPrefix(lines[0], "p.json:1:38: statement 0 allows every s3 action") {
+		t.Errorf("the two versions differ or are misplaced:\n%s\n%s", lines[0], lines[1])
+	}
+}
