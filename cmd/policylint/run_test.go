@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -410,5 +411,23 @@ func TestRun_SpecialFilesAreRefused(t *testing.T) {
 	r := runWith(t, "", "lint", fifo)
 	if r.code != exitUsage || !strings.Contains(r.stderr, fifo+": not a regular file") {
 		t.Errorf("exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// failingWriter fails every write, as a closed pipe or a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// TestRun_WriteErrorIsExit2: an output that cannot be written is a usage-level failure with a
+// message (exit 2), not an internal one.
+func TestRun_WriteErrorIsExit2(t *testing.T) {
+	t.Chdir(writeFiles(t, map[string]string{".git/HEAD": "", "p.json": denyOnly}))
+	for _, format := range []string{"text", "json", "sarif", "github"} {
+		var errOut bytes.Buffer
+		code := run([]string{"lint", "--format", format, "p.json"}, strings.NewReader(""), failingWriter{}, &errOut)
+		if code != exitUsage || !strings.Contains(errOut.String(), "policylint: writing output: broken pipe") {
+			t.Errorf("--format %s: exit %d, stderr %q", format, code, errOut.String())
+		}
 	}
 }
