@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/policylint/policylint/internal/config"
 	"github.com/policylint/policylint/internal/fsroot"
@@ -491,12 +492,8 @@ func displayName(file string) string {
 	return file
 }
 
-// isTerminal reports whether w is a character device such as a terminal.
+// isTerminal reports whether w is a terminal. /dev/null and other character devices are not.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
