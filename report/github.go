@@ -4,11 +4,18 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/policylint/policylint/lint"
 )
 
-type githubWriter struct{}
+// AnnotationsPerStep is how many annotations of each kind (error, warning, notice) GitHub keeps
+// for one step; the runner drops the rest and logs only their message (actions/runner,
+// ExecutionContext.AddIssue: _maxCountPerIssueType). A composite action's steps share one count.
+const AnnotationsPerStep = 10
+
+type githubWriter struct{ opts Options }
 
 // Write writes one GitHub Actions workflow command per diagnostic, which the runner turns into an
 // annotation on the file:
@@ -17,23 +24,64 @@ type githubWriter struct{}
 //
 // warning is ::warning and info ::notice. Columns count code points and endColumn is one past the
 // last character, as in lint.Range; GitHub takes columns on one line only, so a range over several
-// lines gives line and endLine alone.
-func (githubWriter) Write(w io.Writer, results []*lint.Result) error {
+// lines gives line and endLine alone. Files are named relative to the repository's root.
+//
+// Past AnnotationsPerStep commands of one kind, the runner shows no annotation and logs the
+// message alone, so the message of each further command starts with its file:line:col, and a
+// last plain line says how many findings are not annotated. Every finding is one line that starts
+// with "::error ", "::warning " or "::notice ": the Action counts them so.
+func (g githubWriter) Write(w io.Writer, results []*lint.Result) error {
 	var b strings.Builder
+	count := map[string]int{}
+	hidden := 0
 	for _, r := range results {
+		path, _ := g.opts.repoPath(r.Path)
 		for _, d := range r.Diagnostics {
 			rg := d.Range
-			fmt.Fprintf(&b, "::%s file=%s,line=%d", githubCommand(d.Severity), escapeProperty(r.Path), rg.Start.Line)
+			cmd := githubCommand(d.Severity)
+			count[cmd]++
+			fmt.Fprintf(&b, "::%s file=%s,line=%d", cmd, escapeProperty(path), rg.Start.Line)
 			if rg.Start.Line == rg.End.Line {
 				fmt.Fprintf(&b, ",col=%d,endLine=%d,endColumn=%d", rg.Start.Column, rg.End.Line, rg.End.Column)
 			} else {
 				fmt.Fprintf(&b, ",endLine=%d", rg.End.Line)
 			}
-			fmt.Fprintf(&b, ",title=%s::%s\n", escapeProperty(d.Code+" "+d.Rule), escapeData(d.Message))
+			msg := d.Message
+			if count[cmd] > AnnotationsPerStep {
+				hidden++
+				msg = fmt.Sprintf("%s:%d:%d: %s", path, rg.Start.Line, rg.Start.Column, msg)
+			}
+			fmt.Fprintf(&b, ",title=%s::%s\n", escapeProperty(d.Code+" "+d.Rule), escapeData(msg))
 		}
+	}
+	if hidden > 0 {
+		fmt.Fprintf(&b, "policylint: %s\n", AnnotationLimitNote(count["error"], count["warning"], count["notice"]))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// AnnotationLimitNote says how many of the findings GitHub shows as annotations, or "" when it
+// shows them all.
+func AnnotationLimitNote(errors, warnings, notices int) string {
+	hidden := 0
+	for _, n := range []int{errors, warnings, notices} {
+		hidden += max(0, n-AnnotationsPerStep)
+	}
+	if hidden == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s, %s and %s: GitHub shows at most %d annotations of each kind per step, so %s not annotated; each is in the log with its file:line:col",
+		plural(errors, "error"), plural(warnings, "warning"), plural(notices, "notice"), AnnotationsPerStep,
+		map[bool]string{true: "1 finding is", false: fmt.Sprintf("%d findings are", hidden)}[hidden == 1])
+}
+
+// plural is "1 error" or "2 errors".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // githubCommand is the workflow command of a severity.
@@ -55,27 +103,44 @@ var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-// escapeData escapes a workflow command's data, the text after ::; other control characters
-// than CR and LF (an escape sequence in a file name or a quoted value) are written as \xNN, so
-// that the log shows them as text.
-func escapeData(s string) string { return dataEscaper.Replace(controls(s)) }
+// escapeData escapes a workflow command's data, the text after ::.
+func escapeData(s string) string { return dataEscaper.Replace(showControls(s)) }
 
 // escapeProperty escapes the value of a workflow command's property.
-func escapeProperty(s string) string { return propertyEscaper.Replace(controls(s)) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(showControls(s)) }
 
-// controls writes the control characters of s but CR and LF, which GitHub's escaping covers,
-// as \xNN.
-func controls(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r != '\r' && r != '\n' && isControl(r) }) {
-		return s
-	}
+// showControls writes the control and format characters of s other than CR and LF (which the
+// toolkit's escapes carry) as \x1b or \u2028, so that no escape sequence reaches the log to
+// repaint it, and no other line or paragraph separator splits a line for a problem matcher or a
+// reader. Bytes that are not UTF-8 become \xNN too.
+func showControls(s string) string {
 	var b strings.Builder
-	for _, r := range s {
-		if r != '\r' && r != '\n' && isControl(r) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !isHidden(r):
+			b.WriteString(s[i : i+size])
+		case r < 0x100:
 			fmt.Fprintf(&b, `\x%02x`, r)
-			continue
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
 		}
-		b.WriteRune(r)
+		i += size
 	}
 	return b.String()
+}
+
+// isHidden reports a character that a log shows as something other than itself: C0 and C1
+// controls and DEL (but CR and LF), Unicode format characters (bidirectional overrides,
+// zero-width characters), and line and paragraph separators.
+func isHidden(r rune) bool {
+	switch {
+	case r == '\r' || r == '\n':
+		return false
+	case r < 0x20 || r >= 0x7F && r < 0xA0:
+		return true
+	}
+	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }

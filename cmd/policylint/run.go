@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -68,7 +67,6 @@ Flags:
 
 // run is the whole program: it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	report.Version = version()
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "policylint: internal error: %v (please report it with the input that caused it)\n", r)
@@ -87,7 +85,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "pack":
 		return runPack(args[1:], stdin, stdout, stderr)
 	case "--version", "version":
-		fmt.Fprintf(stdout, "policylint %s\n", report.Version)
+		writeVersion(stdout, readBuildInfo())
 		return exitOK
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
@@ -99,14 +97,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	fmt.Fprintf(stderr, "policylint: unknown command %q%s\n\n%s", args[0], hint, usage)
 	return exitUsage
-}
-
-// version is the module version the binary was built from.
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -125,6 +115,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	packedWarn := fl.Float64("packed-warn", lint.DefaultPackedWarn, "estimated packed size, in percent, from which packed-size warns")
 	modelFile := fl.String("model", "", "a packed size model file written by 'policylint pack --calibrate FILE --fit OUT'")
 	format := fl.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
+	outputs := fl.StringArray("output", nil, "also write the results in FORMAT to the file PATH, as FORMAT=PATH: sarif=policylint.sarif (repeatable)")
 	failOn := fl.String("fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	disable := fl.StringSlice("disable", nil, "rules not to run, by code or slug (repeatable, or comma-separated)")
 	noColor := fl.Bool("no-color", false, "no colours in text output (also when NO_COLOR is set)")
@@ -152,10 +143,17 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: --fail-on: %v\n", err)
 		return exitUsage
 	}
-	out, err := report.New(*format, report.Options{
-		Snippet: isTerminal(stdout),
-		Color:   isTerminal(stdout) && !*noColor && os.Getenv("NO_COLOR") == "",
-	})
+	est := &estimates{}
+	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimate: est.estimate}
+	placeOptions(&opts)
+	files, err := parseOutputs(*outputs, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
+	}
+	opts.Snippet = isTerminal(stdout)
+	opts.Color = opts.Snippet && !*noColor && os.Getenv("NO_COLOR") == ""
+	out, err := report.New(*format, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: --format: %v\n", err)
 		return exitUsage
@@ -242,6 +240,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// are one document; their results are kept without their parsed source.
 	streaming := *format == "text" || *format == "github"
 	var kept []*lint.Result
+	keep := !streaming || len(files) > 0
 	top, any := lint.Info, false
 	var writeErr error
 	emit := func(rs []*lint.Result) {
@@ -253,16 +252,21 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				top, any = max(top, t), true
 			}
 		}
-		if streaming {
-			if writeErr == nil {
-				writeErr = out.Write(stdout, rs)
-			}
+		est.record(rs)
+		if streaming && writeErr == nil {
+			writeErr = out.Write(stdout, rs)
+		}
+		if !keep {
 			return
 		}
 		for _, r := range rs {
 			r.Doc = nil
 		}
 		kept = append(kept, rs...)
+	}
+	est.linter = linter
+	for _, f := range inputs.files {
+		est.inputs = append(est.inputs, displayName(f.path))
 	}
 	skipped, errs, internal := lintAll(fsys, linter, inputs.files, stdin, emit)
 	for _, err := range errs {
@@ -291,6 +295,12 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if writeErr != nil {
 		fmt.Fprintf(stderr, "policylint: writing output: %v\n", writeErr)
 		return exitUsage
+	}
+	for _, f := range files {
+		if err := f.write(kept); err != nil {
+			fmt.Fprintf(stderr, "policylint: %v\n", err)
+			code = exitUsage
+		}
 	}
 	if code != exitOK {
 		return code
