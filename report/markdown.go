@@ -134,14 +134,19 @@ func (m markdownWriter) path(r *lint.Result) string {
 	return mdText(p)
 }
 
-// mdText escapes s for a Markdown table cell: every ASCII punctuation character that Markdown or
-// a table gives a meaning to gets a backslash (CommonMark allows one before any of them), and
-// control and format characters show as \xNN or \uNNNN, line breaks included.
+// markdownSpecial are the characters GitHub's Markdown gives a meaning to inside a table cell:
+// emphasis, code, links and images, HTML and entities, cells, math, and the : and . of
+// autolinked URLs and domains.
+const markdownSpecial = "\\`*_[]()<>#!|~&:.$"
+
+// mdText escapes s for a Markdown table cell: each of markdownSpecial gets a backslash
+// (CommonMark allows one before any ASCII punctuation), and control and format characters show
+// as \xNN or \uNNNN, line breaks included.
 func mdText(s string) string {
 	s = showControls(strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s))
 	var b strings.Builder
 	for _, r := range s {
-		if strings.ContainsRune("\\`*_{}[]()<>#+-.!|~&:'\"$^=", r) {
+		if strings.ContainsRune(markdownSpecial, r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
