@@ -99,8 +99,9 @@ esac
 mkdir -p "$bin"
 mv -f "$work/unpacked/policylint$exe" "$bin/policylint$exe"
 chmod +x "$bin/policylint$exe"
-first=$("$bin/policylint$exe" --version | head -n 1) || fail "the policylint of $archive does not run on this runner"
-"$bin/policylint$exe" --version
+about=$("$bin/policylint$exe" --version) || fail "the policylint of $archive does not run on this runner"
+printf '%s\n' "$about"
+first=${about%%$'\n'*}
 if [ "$version" != latest ] && [ "$first" != "policylint ${tag#v}" ]; then
   fail "$archive holds '$first', not policylint ${tag#v}"
 fi
