@@ -94,16 +94,3 @@ func TestRun_Output(t *testing.T) {
 		t.Errorf("unwritable --output: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
-
-func TestRepoRoot(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"repo/.git": "gitdir: elsewhere\n", "repo/a/b/x": "", "ws/c/x": ""})
-	if got := repoRoot(filepath.Join(dir, "repo", "a", "b"), ""); got != filepath.Join(dir, "repo") {
-		t.Errorf("worktree .git file: %q", got)
-	}
-	if got := repoRoot(filepath.Join(dir, "ws", "c"), filepath.Join(dir, "ws")); got != filepath.Join(dir, "ws") {
-		t.Errorf("GITHUB_WORKSPACE: %q", got)
-	}
-	if got := repoRoot(filepath.Join(dir, "ws", "c"), filepath.Join(dir, "repo")); got != "" {
-		t.Errorf("outside the workspace: %q", got)
-	}
-}
