@@ -34,7 +34,8 @@ Usage:
   policylint pack --calibrate FILE    measure the packed size model on a CloudTrail export
   policylint rules                    list every rule
   policylint rules explain RULE       document a rule, by code or slug
-  policylint --version
+  policylint completion bash|zsh|fish print a shell completion script
+  policylint --version                the version, commit, Go and packed size model
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input,
 3 internal failure.
@@ -84,6 +85,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return runRules(args[1:], stdout, stderr)
 	case "pack":
 		return runPack(args[1:], stdin, stdout, stderr)
+	case "completion":
+		return runCompletion(args[1:], stdout, stderr)
 	case "--version", "version":
 		writeVersion(stdout, readBuildInfo())
 		return exitOK
@@ -92,7 +95,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return exitOK
 	}
 	hint := ""
-	if strings.HasSuffix(args[0], ".json") || args[0] == "-" {
+	if s := lint.Suggest(args[0], commandNames()); s != "" {
+		hint = fmt.Sprintf(": did you mean 'policylint %s'?", s)
+	} else if strings.HasSuffix(args[0], ".json") || args[0] == "-" {
 		hint = fmt.Sprintf(": did you mean 'policylint lint %s'?", args[0])
 	}
 	fmt.Fprintf(stderr, "policylint: unknown command %q%s\n\n%s", args[0], hint, usage)
@@ -124,14 +129,14 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	configFile := fl.String("config", "", "configuration file (default: .policylint.yaml or .policylint.yml, searched from the working folder upward)")
 	help := fl.BoolP("help", "h", false, "show this help")
 	if err := fl.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "policylint: lint: %v\nRun 'policylint lint --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "policylint: lint: %s\nRun 'policylint lint --help' for usage.\n", flagError(fl, err))
 		return exitUsage
 	}
 	if !fl.Changed("format") && os.Getenv("GITHUB_ACTIONS") == "true" {
 		*format = "github"
 	}
 	if *help {
-		fmt.Fprint(stdout, lintUsage+fl.FlagUsages())
+		writeHelp(stdout, lintUsage, fl)
 		return exitOK
 	}
 	if !config.ValidPackedWarn(*packedWarn) {

@@ -64,7 +64,9 @@ func TestRun_Output(t *testing.T) {
 	var log struct {
 		Runs []struct {
 			Tool      struct{ Driver struct{ Version string } }
-			Artifacts []struct{ Location struct{ URI, URIBaseID string } }
+			Artifacts []struct {
+				Location struct{ URI, URIBaseID string }
+			}
 		}
 	}
 	raw, err := os.ReadFile("out.sarif")
