@@ -15,6 +15,7 @@
 #      with a message when that is not there).
 # 3. the scripts in action/ pass shellcheck.
 # 4. every `uses:` of action.yml and the workflows is pinned by a full commit hash.
+# 5. the README's code scanning workflow passes actionlint.
 # Prints PASS/FAIL/SKIP per check and exits 1 when any check failed.
 set -euo pipefail
 
@@ -79,6 +80,18 @@ else
   else
     fail "actionlint: ${workflows[*]}"
   fi
+fi
+
+echo "== README: the code scanning workflow"
+readme_workflow="$work/readme-code-scanning.yml"
+awk '/^#### Code scanning/ { found = 1 } found && /^```yaml$/ { inblock = 1; next } inblock && /^```$/ { exit } inblock { print }' \
+  "$root/README.md" >"$readme_workflow"
+if [ ! -s "$readme_workflow" ]; then
+  fail "README.md: no yaml block after '#### Code scanning'"
+elif "$actionlint" -no-color "$readme_workflow"; then
+  pass "actionlint: README.md's code scanning workflow"
+else
+  fail "actionlint: README.md's code scanning workflow"
 fi
 
 echo "== action.yml"
