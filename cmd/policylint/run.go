@@ -151,7 +151,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	est := &estimates{}
 	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimate: est.estimate}
 	placeOptions(&opts)
-	files, err := parseOutputs(*outputs, opts)
+	outputFiles, err := parseOutputs(*outputs, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
@@ -245,7 +245,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// are one document; their results are kept without their parsed source.
 	streaming := *format == "text" || *format == "github"
 	var kept []*lint.Result
-	keep := !streaming || len(files) > 0
+	keep := !streaming || len(outputFiles) > 0
 	top, any := lint.Info, false
 	var writeErr error
 	emit := func(rs []*lint.Result) {
@@ -301,7 +301,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: writing output: %v\n", writeErr)
 		return exitUsage
 	}
-	for _, f := range files {
+	for _, f := range outputFiles {
 		if err := f.write(kept); err != nil {
 			fmt.Fprintf(stderr, "policylint: %v\n", err)
 			code = exitUsage
