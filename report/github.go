@@ -95,52 +95,44 @@ func githubCommand(s lint.Severity) string {
 	return "notice"
 }
 
-// The escapes of the GitHub Actions toolkit (@actions/core): a command's data keeps % and line
-// breaks from ending or corrupting the command; a property value also keeps : and , from ending
-// the value.
+// The escapes of the GitHub Actions toolkit (@actions/core): a command's data keeps % from being
+// read as an escape; a property value also keeps : and , from ending the value. Line breaks never
+// get there: escapeControls writes them as \n and \r first, so that nothing from the input can
+// start a line of the log, whether the runner decodes %0A or not.
 var (
 	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
 // escapeData escapes a workflow command's data, the text after ::.
-func escapeData(s string) string { return dataEscaper.Replace(showControls(s)) }
+func escapeData(s string) string { return dataEscaper.Replace(escapeControls(s)) }
 
 // escapeProperty escapes the value of a workflow command's property.
-func escapeProperty(s string) string { return propertyEscaper.Replace(showControls(s)) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(escapeControls(s)) }
 
-// showControls writes the control and format characters of s other than CR and LF (which the
-// toolkit's escapes carry) as \x1b or \u2028, so that no escape sequence reaches the log to
-// repaint it, and no other line or paragraph separator splits a line for a problem matcher or a
-// reader. Bytes that are not UTF-8 become \xNN too.
-func showControls(s string) string {
+// escapeControls writes what a log or a problem matcher would not take as itself as an escape:
+// control characters as oneLine does (\n, \r, \t, \x1b), and also Unicode format characters
+// (bidirectional overrides, zero-width characters) and line and paragraph separators as \u202e,
+// and bytes that are not UTF-8 as \xff.
+func escapeControls(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, isFormat) {
+		return oneLine(s)
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case !isHidden(r):
-			b.WriteString(s[i : i+size])
-		case r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
+		case isFormat(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
-	return b.String()
+	return oneLine(b.String())
 }
 
-// isHidden reports a character that a log shows as something other than itself: C0 and C1
-// controls and DEL (but CR and LF), Unicode format characters (bidirectional overrides,
-// zero-width characters), and line and paragraph separators.
-func isHidden(r rune) bool {
-	switch {
-	case r == '\r' || r == '\n':
-		return false
-	case r < 0x20 || r >= 0x7F && r < 0xA0:
-		return true
-	}
-	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
-}
+// isFormat reports a Unicode format character or a line or paragraph separator.
+func isFormat(r rune) bool { return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }

@@ -22,8 +22,9 @@ func rangeOn(n, from, to int) lint.Range {
 	return lint.Range{Start: lint.Pos{Line: n, Column: from}, End: lint.Pos{Line: n, Column: to}}
 }
 
-// TestGitHub_Escaping pins the toolkit's escapes: %, CR and LF in the message; also : and , in
-// property values (the file and the title).
+// TestGitHub_Escaping pins the toolkit's escapes: % in the message, also : and , in property
+// values (the file and the title); CR and LF from the input are written as \r and \n, so that
+// no line of the annotation or the log comes from the input.
 func TestGitHub_Escaping(t *testing.T) {
 	results := []*lint.Result{{
 		Path: "dir,v2/a:b%20.json",
@@ -34,7 +35,7 @@ func TestGitHub_Escaping(t *testing.T) {
 	}}
 	got := string(write(t, "github", results))
 	want := "::error file=dir%2Cv2/a%3Ab%2520.json,line=3,col=5,endLine=3,endColumn=9,title=PL2001 policy-length::" +
-		"100%25 of it, here: \"a%0D%0Ab\"%0Aand %250A\n"
+		"100%25 of it, here: \"a\\r\\nb\"\\nand %250A\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -173,9 +174,9 @@ func TestMatcher_TextFormat(t *testing.T) {
 }
 
 // TestGitHub_ControlCharacters pins that nothing from the input reaches the log as a control
-// character: an escape sequence, a NUL, a C1 control, a bidirectional override, a line separator
-// or a byte that is not UTF-8, in the file name or in the message, is written as \xNN or \uNNNN;
-// CR and LF keep the toolkit's %0D and %0A.
+// character: an escape sequence, a NUL, a C1 control, a bidirectional override, a line separator,
+// CR, LF or a byte that is not UTF-8, in the file name or in the message, is written as \r, \n,
+// \xNN or \uNNNN.
 func TestGitHub_ControlCharacters(t *testing.T) {
 	results := []*lint.Result{{
 		Path: "evil\x1b[2K\r\n::error file=x.json::\u202e.json",
@@ -185,8 +186,8 @@ func TestGitHub_ControlCharacters(t *testing.T) {
 		}},
 	}}
 	got := string(write(t, "github", results))
-	want := `::error file=evil\x1b[2K%0D%0A%3A%3Aerror file=x.json%3A%3A\u202e.json,line=1,col=1,endLine=1,endColumn=2,title=PL9000 custom/x\x07y::` +
-		`a\x00b\x1b]8;;http://x\x07c\x85d\u2028e\u2029f\ufeffg\xffh\x09i` + "\n"
+	want := `::error file=evil\x1b[2K\r\n%3A%3Aerror file=x.json%3A%3A\u202e.json,line=1,col=1,endLine=1,endColumn=2,title=PL9000 custom/x\x07y::` +
+		`a\x00b\x1b]8;;http://x\x07c\x85d\u2028e\u2029f\ufeffg\xffh\ti` + "\n"
 	if got != want {
 		t.Errorf("got:\n%q\nwant:\n%q", got, want)
 	}

@@ -143,7 +143,7 @@ const markdownSpecial = "\\`*_[]()<>#!|~&:.$"
 // (CommonMark allows one before any ASCII punctuation), and control and format characters show
 // as \xNN or \uNNNN, line breaks included.
 func mdText(s string) string {
-	s = showControls(strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s))
+	s = escapeControls(s)
 	var b strings.Builder
 	for _, r := range s {
 		if strings.ContainsRune(markdownSpecial, r) {
