@@ -48,8 +48,8 @@ if [ "$version" = latest ]; then
 else
   tag="v${version#v}"
   base="$releases/download/$tag"
-  want_version=${tag#v}
-  want_version=${want_version//./\\.}
+  # The version as a regular expression: its dots, pluses and the like stand for themselves.
+  want_version=$(printf '%s' "${tag#v}" | sed 's/[][\.*^$+?(){}|/]/\\&/g')
 fi
 
 work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/policylint-install.XXXXXX")

@@ -35,7 +35,8 @@ if [ "${POLICYLINT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]
   cmd+=(--output "markdown=$out/summary.md")
 fi
 status=0
-"${cmd[@]}" "${args[@]}" -- "${paths[@]}" || status=$?
+# ${args[@]+...}: an empty array under set -u, in the bash 3.2 of macOS too.
+"${cmd[@]}" ${args[@]+"${args[@]}"} -- "${paths[@]}" || status=$?
 
 findings=
 if [ -f "$out/findings.github" ]; then

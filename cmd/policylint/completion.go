@@ -144,11 +144,13 @@ func ruleSlugs() string {
 func writeBash(w io.Writer, spec []compCommand) {
 	var b strings.Builder
 	b.WriteString("# bash completion for policylint, written by `policylint completion bash`.\n")
+	b.WriteString("# It runs in bash 3.2 (macOS) too: no mapfile, and compopt (bash 4) fails quietly there.\n")
+	b.WriteString("_policylint_reply() {\n  COMPREPLY=()\n  local line\n  while IFS= read -r line; do COMPREPLY+=(\"$line\"); done\n}\n")
 	b.WriteString("_policylint() {\n")
 	b.WriteString("  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=${COMP_WORDS[1]}\n")
 	b.WriteString("  COMPREPLY=()\n")
 	b.WriteString("  if [[ $cur == --*=* ]]; then prev=${cur%%=*} cur=${cur#*=}; fi\n")
-	fmt.Fprintf(&b, "  if (( COMP_CWORD == 1 )); then\n    mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\")\n    return\n  fi\n",
+	fmt.Fprintf(&b, "  if (( COMP_CWORD == 1 )); then\n    _policylint_reply < <(compgen -W %q -- \"$cur\")\n    return\n  fi\n",
 		strings.Join(append(commandNames(), "--version", "--help"), " "))
 	b.WriteString("  case $cmd in\n")
 	for _, c := range spec {
@@ -162,9 +164,9 @@ func writeBash(w io.Writer, spec []compCommand) {
 				fmt.Fprintf(&b, "    --%s)\n", f.long)
 				switch {
 				case f.values != nil:
-					fmt.Fprintf(&b, "      mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\")\n", strings.Join(f.values, " "))
+					fmt.Fprintf(&b, "      _policylint_reply < <(compgen -W %q -- \"$cur\")\n", strings.Join(f.values, " "))
 				case f.files || f.dirs:
-					b.WriteString("      compopt -o filenames 2>/dev/null\n      mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n")
+					b.WriteString("      compopt -o filenames 2>/dev/null\n      _policylint_reply < <(compgen -f -- \"$cur\")\n")
 				}
 				b.WriteString("      return ;;\n")
 			}
@@ -176,18 +178,18 @@ func writeBash(w io.Writer, spec []compCommand) {
 					names = append(names, "-"+f.short)
 				}
 			}
-			fmt.Fprintf(&b, "    if [[ $cur == -* ]]; then\n      mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\")\n      return\n    fi\n", strings.Join(names, " "))
+			fmt.Fprintf(&b, "    if [[ $cur == -* ]]; then\n      _policylint_reply < <(compgen -W %q -- \"$cur\")\n      return\n    fi\n", strings.Join(names, " "))
 		}
 		switch {
 		case c.name == "rules":
-			fmt.Fprintf(&b, "    if (( COMP_CWORD == 2 )); then\n      mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\")\n", strings.Join(c.subs, " "))
-			fmt.Fprintf(&b, "    elif [[ ${COMP_WORDS[2]} == explain ]] && (( COMP_CWORD == 3 )); then\n      mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\")\n", ruleSlugs())
-			b.WriteString("    elif [[ ${COMP_WORDS[2]} == explain ]]; then\n      mapfile -t COMPREPLY < <(compgen -W \"--markdown\" -- \"$cur\")\n")
-			b.WriteString("    elif [[ ${COMP_WORDS[2]} == test ]]; then\n      compopt -o filenames 2>/dev/null\n      mapfile -t COMPREPLY < <(compgen -d -- \"$cur\")\n    fi\n")
+			fmt.Fprintf(&b, "    if (( COMP_CWORD == 2 )); then\n      _policylint_reply < <(compgen -W %q -- \"$cur\")\n", strings.Join(c.subs, " "))
+			fmt.Fprintf(&b, "    elif [[ ${COMP_WORDS[2]} == explain ]] && (( COMP_CWORD == 3 )); then\n      _policylint_reply < <(compgen -W %q -- \"$cur\")\n", ruleSlugs())
+			b.WriteString("    elif [[ ${COMP_WORDS[2]} == explain ]]; then\n      _policylint_reply < <(compgen -W \"--markdown\" -- \"$cur\")\n")
+			b.WriteString("    elif [[ ${COMP_WORDS[2]} == test ]]; then\n      compopt -o filenames 2>/dev/null\n      _policylint_reply < <(compgen -d -- \"$cur\")\n    fi\n")
 		case c.subs != nil:
-			fmt.Fprintf(&b, "    if (( COMP_CWORD == 2 )); then\n      mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\")\n    fi\n", strings.Join(c.subs, " "))
+			fmt.Fprintf(&b, "    if (( COMP_CWORD == 2 )); then\n      _policylint_reply < <(compgen -W %q -- \"$cur\")\n    fi\n", strings.Join(c.subs, " "))
 		case c.files:
-			b.WriteString("    compopt -o filenames 2>/dev/null\n    mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n")
+			b.WriteString("    compopt -o filenames 2>/dev/null\n    _policylint_reply < <(compgen -f -- \"$cur\")\n")
 		}
 		b.WriteString("    ;;\n")
 	}
