@@ -15,7 +15,13 @@ import (
 // ExecutionContext.AddIssue: _maxCountPerIssueType). A composite action's steps share one count.
 const AnnotationsPerStep = 10
 
-type githubWriter struct{ opts Options }
+// githubWriter counts the commands of each kind over every Write of a run, and Finish says how
+// many GitHub does not annotate.
+type githubWriter struct {
+	opts   Options
+	count  map[string]int // commands written, by kind
+	hidden int            // past AnnotationsPerStep of their kind
+}
 
 // Write writes one GitHub Actions workflow command per diagnostic, which the runner turns into an
 // annotation on the file:
@@ -27,19 +33,17 @@ type githubWriter struct{ opts Options }
 // lines gives line and endLine alone. Files are named relative to the repository's root.
 //
 // Past AnnotationsPerStep commands of one kind, the runner shows no annotation and logs the
-// message alone, so the message of each further command starts with its file:line:col, and a
-// last plain line says how many findings are not annotated. Every finding is one line that starts
-// with "::error ", "::warning " or "::notice ": the Action counts them so.
-func (g githubWriter) Write(w io.Writer, results []*lint.Result) error {
+// message alone, so the message of each further command starts with its file:line:col, and
+// Finish writes a last plain line that says how many findings are not annotated. Every finding
+// is one line that starts with "::error ", "::warning " or "::notice ": the Action counts them so.
+func (g *githubWriter) Write(w io.Writer, results []*lint.Result) error {
 	var b strings.Builder
-	count := map[string]int{}
-	hidden := 0
 	for _, r := range results {
 		path, _ := g.opts.repoPath(r.Path)
 		for _, d := range r.Diagnostics {
 			rg := d.Range
 			cmd := githubCommand(d.Severity)
-			count[cmd]++
+			g.count[cmd]++
 			fmt.Fprintf(&b, "::%s file=%s,line=%d", cmd, escapeProperty(path), rg.Start.Line)
 			if rg.Start.Line == rg.End.Line {
 				fmt.Fprintf(&b, ",col=%d,endLine=%d,endColumn=%d", rg.Start.Column, rg.End.Line, rg.End.Column)
@@ -47,17 +51,23 @@ func (g githubWriter) Write(w io.Writer, results []*lint.Result) error {
 				fmt.Fprintf(&b, ",endLine=%d", rg.End.Line)
 			}
 			msg := d.Message
-			if count[cmd] > AnnotationsPerStep {
-				hidden++
+			if g.count[cmd] > AnnotationsPerStep {
+				g.hidden++
 				msg = fmt.Sprintf("%s:%d:%d: %s", path, rg.Start.Line, rg.Start.Column, msg)
 			}
 			fmt.Fprintf(&b, ",title=%s::%s\n", escapeProperty(d.Code+" "+d.Rule), escapeData(msg))
 		}
 	}
-	if hidden > 0 {
-		fmt.Fprintf(&b, "policylint: %s\n", AnnotationLimitNote(count["error"], count["warning"], count["notice"]))
-	}
 	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Finish writes the line that counts the findings GitHub does not annotate, if there are any.
+func (g *githubWriter) Finish(w io.Writer) error {
+	if g.hidden == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "policylint: %s\n", AnnotationLimitNote(g.count["error"], g.count["warning"], g.count["notice"]))
 	return err
 }
 

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -255,5 +256,31 @@ func TestGitHub_RepositoryRelativePaths(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %q in:\n%s", want, got)
 		}
+	}
+}
+
+// TestGitHub_AnnotationLimitAcrossWrites pins that the count runs over the whole run when the
+// results come file by file, as policylint streams them, and that Finish writes the note once.
+func TestGitHub_AnnotationLimitAcrossWrites(t *testing.T) {
+	w, err := New("github", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := range 12 {
+		d := lint.Diagnostic{Code: "PL2002", Rule: "policy-charset", Severity: lint.Error, Message: "e", Range: rangeOn(1, 1, 2)}
+		if err := w.Write(&b, []*lint.Result{{Path: fmt.Sprintf("p%02d.json", i), Diagnostics: []lint.Diagnostic{d}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.(Finisher).Finish(&b); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if !strings.Contains(got, "::p10.json:1:1: e\n") || !strings.Contains(got, "title=PL2002 policy-charset::e\n") || strings.Contains(got, "::p09.json:1:1: e") {
+		t.Errorf("the 11th file's command does not carry its place, or the 10th does:\n%s", got)
+	}
+	if strings.Count(got, "policylint: 12 errors, 0 warnings and 0 notices") != 1 || !strings.HasSuffix(got, "so 2 findings are not annotated; each is in the log with its file:line:col\n") {
+		t.Errorf("no single closing note:\n%s", got)
 	}
 }

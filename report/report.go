@@ -18,6 +18,12 @@ type Writer interface {
 	Write(w io.Writer, results []*lint.Result) error
 }
 
+// A Finisher is a Writer that writes something after the last results: a run may hand a writer
+// its results in several Write calls, file by file, and then calls Finish once.
+type Finisher interface {
+	Finish(w io.Writer) error
+}
+
 // Formats names the formats New accepts.
 var Formats = []string{"text", "json", "sarif", "github", "markdown"}
 
@@ -51,7 +57,7 @@ func New(format string, opts Options) (Writer, error) {
 	case "sarif":
 		return sarifWriter{opts}, nil
 	case "github":
-		return githubWriter{opts}, nil
+		return &githubWriter{opts: opts, count: map[string]int{}}, nil
 	case "markdown":
 		return markdownWriter{opts}, nil
 	}

@@ -74,6 +74,11 @@ func writeWith(t *testing.T, format string, opts Options, results []*lint.Result
 	if err := w.Write(&b, results); err != nil {
 		t.Fatal(err)
 	}
+	if f, ok := w.(Finisher); ok {
+		if err := f.Finish(&b); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return b.Bytes()
 }
 

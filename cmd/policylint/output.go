@@ -42,6 +42,9 @@ func (o output) write(results []*lint.Result) error {
 		return fmt.Errorf("--output %s=%s: %w", o.format, o.path, pathError(o.path, err))
 	}
 	err = o.w.Write(f, results)
+	if fin, ok := o.w.(report.Finisher); ok && err == nil {
+		err = fin.Finish(f)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

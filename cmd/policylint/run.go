@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -151,6 +152,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	est := &estimates{}
 	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimate: est.estimate}
 	placeOptions(&opts)
+	est.wanted = *format == "markdown" || slices.ContainsFunc(*outputs, func(o string) bool { return strings.HasPrefix(o, "markdown=") })
 	outputFiles, err := parseOutputs(*outputs, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
@@ -296,6 +298,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	emit(last)
 	if !streaming {
 		writeErr = out.Write(stdout, kept)
+	}
+	if f, ok := out.(report.Finisher); ok && writeErr == nil {
+		writeErr = f.Finish(stdout)
 	}
 	if writeErr != nil {
 		fmt.Fprintf(stderr, "policylint: writing output: %v\n", writeErr)
