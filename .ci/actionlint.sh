@@ -13,6 +13,9 @@
 #    - each run: script passes shellcheck (as bash);
 #    - it parses as YAML and has the shape of a composite action (python3 with PyYAML; skipped
 #      with a message when that is not there).
+# 3. the scripts in action/ pass shellcheck.
+# 4. every `uses:` of action.yml and the workflows is pinned by a full commit hash.
+# 5. the README's code scanning workflow passes actionlint.
 # Prints PASS/FAIL/SKIP per check and exits 1 when any check failed.
 set -euo pipefail
 
@@ -77,6 +80,18 @@ else
   else
     fail "actionlint: ${workflows[*]}"
   fi
+fi
+
+echo "== README: the code scanning workflow"
+readme_workflow="$work/readme-code-scanning.yml"
+awk '/^#### Code scanning/ { found = 1 } found && /^```yaml$/ { inblock = 1; next } inblock && /^```$/ { exit } inblock { print }' \
+  "$root/README.md" >"$readme_workflow"
+if [ ! -s "$readme_workflow" ]; then
+  fail "README.md: no yaml block after '#### Code scanning'"
+elif "$actionlint" -no-color "$readme_workflow"; then
+  pass "actionlint: README.md's code scanning workflow"
+else
+  fail "actionlint: README.md's code scanning workflow"
 fi
 
 echo "== action.yml"
@@ -199,6 +214,32 @@ PY
   else
     skip "action.yml YAML structure check (python3 with PyYAML not installed)"
   fi
+fi
+
+echo "== action/*.sh (the scripts action.yml runs)"
+if [ "$have_shellcheck" = true ]; then
+  for s in "$root"/action/*.sh; do
+    [ -e "$s" ] || continue
+    if shellcheck -s bash "$s"; then
+      pass "shellcheck: ${s#"$root"/}"
+    else
+      fail "shellcheck: ${s#"$root"/}"
+    fi
+  done
+else
+  skip "shellcheck of action/*.sh (shellcheck not installed)"
+fi
+
+echo "== every action is pinned by commit"
+# uses: OWNER/REPO[/PATH]@REF in action.yml and the workflows must name a full commit hash (a tag
+# can be moved to other code); local actions (./) are exempt.
+unpinned=$(grep -nE '^[[:space:]]*(-[[:space:]]+)?uses:[[:space:]]' "$action" "$root"/.github/workflows/*.yml 2>/dev/null |
+  grep -vE 'uses:[[:space:]]+"?\./' | grep -vE 'uses:[[:space:]]+"?[^@[:space:]]+@[0-9a-f]{40}"?([[:space:]]+#.*)?$' || true)
+if [ -n "$unpinned" ]; then
+  fail "actions not pinned by a 40-character commit hash:"
+  printf '%s\n' "$unpinned" | sed "s|^$root/|    |"
+else
+  pass "every uses: names a commit hash"
 fi
 
 echo

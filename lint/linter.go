@@ -100,7 +100,7 @@ func New(cfg Config) (*Linter, error) {
 		r := l.RuleByName(name)
 		switch {
 		case r == nil:
-			return nil, fmt.Errorf("unknown rule %q: `policylint rules` lists them", name)
+			return nil, errors.New(UnknownRule(name))
 		case cfg.Custom != nil && (r.Slug == "rule-error" || r.Slug == "rule-timeout"):
 			return nil, fmt.Errorf("rule %s cannot be disabled: a custom rule that fails or runs away must not pass silently; fix or remove the rule, or lower the severity of %s in .policylint.yaml", r.Slug, r.Slug)
 		}

@@ -2,7 +2,9 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,8 +23,9 @@ func rangeOn(n, from, to int) lint.Range {
 	return lint.Range{Start: lint.Pos{Line: n, Column: from}, End: lint.Pos{Line: n, Column: to}}
 }
 
-// TestGitHub_Escaping pins the toolkit's escapes: %, CR and LF in the message; also : and , in
-// property values (the file and the title).
+// TestGitHub_Escaping pins the toolkit's escapes: % in the message, also : and , in property
+// values (the file and the title); CR and LF from the input are written as \r and \n, so that
+// no line of the annotation or the log comes from the input.
 func TestGitHub_Escaping(t *testing.T) {
 	results := []*lint.Result{{
 		Path: "dir,v2/a:b%20.json",
@@ -33,7 +36,7 @@ func TestGitHub_Escaping(t *testing.T) {
 	}}
 	got := string(write(t, "github", results))
 	want := "::error file=dir%2Cv2/a%3Ab%2520.json,line=3,col=5,endLine=3,endColumn=9,title=PL2001 policy-length::" +
-		"100%25 of it, here: \"a%0D%0Ab\"%0Aand %250A\n"
+		"100%25 of it, here: \"a\\r\\nb\"\\nand %250A\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -168,5 +171,116 @@ func TestMatcher_TextFormat(t *testing.T) {
 	}
 	if matched != len(wants) {
 		t.Errorf("%d lines matched, want %d:\n%s", matched, len(wants), b.String())
+	}
+}
+
+// TestGitHub_ControlCharacters pins that nothing from the input reaches the log as a control
+// character: an escape sequence, a NUL, a C1 control, a bidirectional override, a line separator,
+// CR, LF or a byte that is not UTF-8, in the file name or in the message, is written as \r, \n,
+// \xNN or \uNNNN.
+func TestGitHub_ControlCharacters(t *testing.T) {
+	results := []*lint.Result{{
+		Path: "evil\x1b[2K\r\n::error file=x.json::\u202e.json",
+		Diagnostics: []lint.Diagnostic{{
+			Code: "PL9000", Rule: "custom/x\x07y", Severity: lint.Error, Range: rangeOn(1, 1, 2),
+			Message: "a\x00b\x1b]8;;http://x\x07c\u0085d\u2028e\u2029f\ufeffg\xffh\ti",
+		}},
+	}}
+	got := string(write(t, "github", results))
+	want := `::error file=evil\x1b[2K\r\n%3A%3Aerror file=x.json%3A%3A\u202e.json,line=1,col=1,endLine=1,endColumn=2,title=PL9000 custom/x\x07y::` +
+		`a\x00b\x1b]8;;http://x\x07c\x85d\u2028e\u2029f\ufeffg\xffh\ti` + "\n"
+	if got != want {
+		t.Errorf("got:\n%q\nwant:\n%q", got, want)
+	}
+	for _, r := range got[:len(got)-1] {
+		if r < 0x20 || r >= 0x7F && r < 0xA0 || r == '\u2028' || r == '\u2029' || r == '\u202e' {
+			t.Errorf("control character %U in the output", r)
+		}
+	}
+}
+
+// TestGitHub_AnnotationLimit pins what happens past GitHub's 10 annotations of a kind per step:
+// each further command's message starts with its place, since the runner logs only the message,
+// and a last plain line counts what is not annotated. Every finding stays one command.
+func TestGitHub_AnnotationLimit(t *testing.T) {
+	var diags []lint.Diagnostic
+	for i := range 12 {
+		diags = append(diags, lint.Diagnostic{Code: "PL2002", Rule: "policy-charset", Severity: lint.Error, Message: "e", Range: rangeOn(i+1, 3, 4)})
+	}
+	for i := range 10 {
+		diags = append(diags, lint.Diagnostic{Code: "PL6001", Rule: "no-allow", Severity: lint.Warning, Message: "w", Range: rangeOn(i+1, 1, 2)})
+	}
+	diags = append(diags, lint.Diagnostic{Code: "PL2003", Rule: "policy-charset-escape", Severity: lint.Info, Message: "i", Range: rangeOn(1, 1, 2)})
+	got := string(write(t, "github", []*lint.Result{{Path: "p.json", Diagnostics: diags}}))
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != len(diags)+1 {
+		t.Fatalf("%d lines for %d findings:\n%s", len(lines), len(diags), got)
+	}
+	commands := 0
+	for _, l := range lines {
+		if regexp.MustCompile(`^::(error|warning|notice) `).MatchString(l) {
+			commands++
+		}
+	}
+	if commands != len(diags) {
+		t.Errorf("%d commands for %d findings", commands, len(diags))
+	}
+	if !strings.HasSuffix(lines[9], "::e") || !strings.HasSuffix(lines[10], "::p.json:11:3: e") || !strings.HasSuffix(lines[11], "::p.json:12:3: e") {
+		t.Errorf("the 10th, 11th and 12th errors:\n%s\n%s\n%s", lines[9], lines[10], lines[11])
+	}
+	if !strings.HasSuffix(lines[21], "::w") {
+		t.Errorf("the 10th warning is annotated, so its message stays as it is: %s", lines[21])
+	}
+	want := "policylint: 12 errors, 10 warnings and 1 notice: GitHub shows at most 10 annotations of each kind per step, so 2 findings are not annotated; each is in the log with its file:line:col"
+	if lines[len(lines)-1] != want {
+		t.Errorf("last line:\n%s\nwant:\n%s", lines[len(lines)-1], want)
+	}
+	if n := AnnotationLimitNote(10, 10, 10); n != "" {
+		t.Errorf("a note at the limit: %q", n)
+	}
+}
+
+// TestGitHub_RepositoryRelativePaths pins that annotations name files from the repository's
+// root, which is how the runner attaches them, whatever folder policylint ran in.
+func TestGitHub_RepositoryRelativePaths(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "repo")
+	opts := Options{Root: root, WorkDir: filepath.Join(root, "infra")}
+	d := lint.Diagnostic{Code: "PL6001", Rule: "no-allow", Severity: lint.Warning, Message: "w", Range: rangeOn(1, 1, 2)}
+	results := []*lint.Result{
+		{Path: filepath.Join("policies", "p.json"), Diagnostics: []lint.Diagnostic{d}},
+		{Path: filepath.Join(root, "top.json"), Diagnostics: []lint.Diagnostic{d}},
+		{Path: "<stdin>", Diagnostics: []lint.Diagnostic{d}},
+	}
+	got := string(writeWith(t, "github", opts, results))
+	for _, want := range []string{"file=infra/policies/p.json,", "file=top.json,", "file=<stdin>,"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+}
+
+// TestGitHub_AnnotationLimitAcrossWrites pins that the count runs over the whole run when the
+// results come file by file, as policylint streams them, and that Finish writes the note once.
+func TestGitHub_AnnotationLimitAcrossWrites(t *testing.T) {
+	w, err := New("github", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := range 12 {
+		d := lint.Diagnostic{Code: "PL2002", Rule: "policy-charset", Severity: lint.Error, Message: "e", Range: rangeOn(1, 1, 2)}
+		if err := w.Write(&b, []*lint.Result{{Path: fmt.Sprintf("p%02d.json", i), Diagnostics: []lint.Diagnostic{d}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.(Finisher).Finish(&b); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if !strings.Contains(got, "::p10.json:1:1: e\n") || !strings.Contains(got, "title=PL2002 policy-charset::e\n") || strings.Contains(got, "::p09.json:1:1: e") {
+		t.Errorf("the 11th file's command does not carry its place, or the 10th does:\n%s", got)
+	}
+	if strings.Count(got, "policylint: 12 errors, 0 warnings and 0 notices") != 1 || !strings.HasSuffix(got, "so 2 findings are not annotated; each is in the log with its file:line:col\n") {
+		t.Errorf("no single closing note:\n%s", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policylint/policylint/lint"
+	"github.com/policylint/policylint/pack"
 )
 
 // Writer writes the results of one run.
@@ -17,15 +18,33 @@ type Writer interface {
 	Write(w io.Writer, results []*lint.Result) error
 }
 
-// Formats names the formats New accepts.
-var Formats = []string{"text", "json", "sarif", "github"}
+// A Finisher is a Writer that writes something after the last results: a run may hand a writer
+// its results in several Write calls, file by file, and then calls Finish once.
+type Finisher interface {
+	Finish(w io.Writer) error
+}
 
-// Options shape the text format.
+// Formats names the formats New accepts.
+var Formats = []string{"text", "json", "sarif", "github", "markdown"}
+
+// Options shape the output.
 type Options struct {
-	// Snippet adds the source line and a caret under each finding.
+	// Snippet adds the source line and a caret under each finding (text).
 	Snippet bool
-	// Color adds ANSI colours.
+	// Color adds ANSI colours (text).
 	Color bool
+	// ToolVersion is policylint's version as SARIF names it: a semantic version without the v.
+	ToolVersion string
+	// Root is the repository's root and WorkDir the folder policylint ran in, both absolute.
+	// SARIF and GitHub annotations name files relative to Root, as code scanning and the
+	// runner resolve them; with no Root, paths are taken as relative to the repository already.
+	Root, WorkDir string
+	// Annotations says that the run also writes GitHub annotations (--format github), so the
+	// Markdown report tells how many GitHub does not show.
+	Annotations bool
+	// Estimate gives the packed-size estimate of a result's policy or request, for the Markdown
+	// report; false when there is nothing to estimate.
+	Estimate func(*lint.Result) (pack.Estimate, bool)
 }
 
 // New returns the writer for format.
@@ -36,9 +55,11 @@ func New(format string, opts Options) (Writer, error) {
 	case "json":
 		return jsonWriter{}, nil
 	case "sarif":
-		return sarifWriter{}, nil
+		return sarifWriter{opts}, nil
 	case "github":
-		return githubWriter{}, nil
+		return &githubWriter{opts: opts, count: map[string]int{}}, nil
+	case "markdown":
+		return markdownWriter{opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: want %s", format, strings.Join(Formats, ", "))
 }

@@ -13,22 +13,18 @@ import (
 	"github.com/policylint/policylint/lint"
 )
 
-// Version is the policylint version the SARIF output names as its tool's version; the command
-// sets it at start-up.
-var Version = "dev"
-
 const (
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	sarifVersion = "2.1.0"
 	// projectURI is the tool's informationUri; the rule pages are under it.
 	projectURI = "https://github.com/policylint/policylint"
 	ruleDocURI = projectURI + "/blob/main/docs/rules/"
-	// srcRoot is the uriBaseId of relative paths: the folder policylint ran in, which in CI is
-	// the repository's root.
+	// srcRoot is the uriBaseId of paths inside the repository: its root (Options.Root), which is
+	// what code scanning resolves them against.
 	srcRoot = "%SRCROOT%"
 	// fingerprintKey names policylint's entry in partialFingerprints; the suffix is the version
-	// of how the value is computed.
-	fingerprintKey = "policylint/v1"
+	// of how the value is computed (v2: without the message).
+	fingerprintKey = "policylint/v2"
 )
 
 // The SARIF 2.1.0 objects policylint writes, with only the properties it sets. Indices are
@@ -51,19 +47,29 @@ type (
 		Driver sarifDriver `json:"driver"`
 	}
 	sarifDriver struct {
-		Name           string      `json:"name"`
-		Version        string      `json:"version"`
-		InformationURI string      `json:"informationUri"`
-		Rules          []sarifRule `json:"rules"`
+		Name            string      `json:"name"`
+		Version         string      `json:"version,omitempty"`
+		SemanticVersion string      `json:"semanticVersion,omitempty"`
+		InformationURI  string      `json:"informationUri"`
+		Rules           []sarifRule `json:"rules"`
 	}
 	sarifRule struct {
-		ID                   string        `json:"id"`
-		Name                 string        `json:"name"`
-		ShortDescription     sarifText     `json:"shortDescription"`
-		FullDescription      sarifText     `json:"fullDescription"`
-		Help                 sarifText     `json:"help"`
-		HelpURI              string        `json:"helpUri"`
-		DefaultConfiguration sarifRuleConf `json:"defaultConfiguration"`
+		ID                   string         `json:"id"`
+		Name                 string         `json:"name"`
+		ShortDescription     sarifText      `json:"shortDescription"`
+		FullDescription      sarifText      `json:"fullDescription"`
+		Help                 sarifText      `json:"help"`
+		HelpURI              string         `json:"helpUri"`
+		DefaultConfiguration sarifRuleConf  `json:"defaultConfiguration"`
+		Properties           sarifRuleProps `json:"properties"`
+	}
+	// sarifRuleProps are the rule properties GitHub code scanning reads: tags (shown on the
+	// alert and used to filter), precision, and security-severity, a score from 0.1 to 10 that
+	// it shows as low (below 4), medium (4 to 6.9), high (7 to 8.9) or critical.
+	sarifRuleProps struct {
+		Tags             []string `json:"tags"`
+		Precision        string   `json:"precision"`
+		SecuritySeverity string   `json:"security-severity"`
 	}
 	sarifRuleConf struct {
 		Level string `json:"level"`
@@ -74,6 +80,8 @@ type (
 	}
 	sarifArtifact struct {
 		Location sarifArtifactLocation `json:"location"`
+		// Roles is ["analysisTarget"]: every file policylint was given, clean ones too.
+		Roles []string `json:"roles"`
 	}
 	sarifArtifactLocation struct {
 		URI       string `json:"uri"`
@@ -119,17 +127,18 @@ type (
 	}
 )
 
-type sarifWriter struct{}
+type sarifWriter struct{ opts Options }
 
 // Write writes one SARIF log with one run: every rule of lint.Rules, every file linted as an
 // artifact (clean ones too), and one result per diagnostic, in input order.
-func (sarifWriter) Write(w io.Writer, results []*lint.Result) error {
+func (s sarifWriter) Write(w io.Writer, results []*lint.Result) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name:           "policylint",
-			Version:        Version,
-			InformationURI: projectURI,
-			Rules:          sarifRules(),
+			Name:            "policylint",
+			Version:         s.opts.ToolVersion,
+			SemanticVersion: s.opts.ToolVersion,
+			InformationURI:  projectURI,
+			Rules:           sarifRules(),
 		}},
 		Artifacts:  []sarifArtifact{},
 		Results:    []sarifResult{},
@@ -142,13 +151,13 @@ func (sarifWriter) Write(w io.Writer, results []*lint.Result) error {
 	artifactIndex := map[string]int{} // by URI, which says whether it is relative
 	seen := map[string]int{}          // fingerprints so far; each names its file
 	for _, r := range results {
-		uri, base := artifactURI(r.Path)
+		uri, base := artifactURI(s.opts.repoPath(r.Path))
 		loc := sarifArtifactLocation{URI: uri, URIBaseID: base}
 		index, ok := artifactIndex[uri]
 		if !ok {
 			index = len(run.Artifacts)
 			artifactIndex[uri] = index
-			run.Artifacts = append(run.Artifacts, sarifArtifact{Location: loc})
+			run.Artifacts = append(run.Artifacts, sarifArtifact{Location: loc, Roles: []string{"analysisTarget"}})
 		}
 		loc.Index = &index
 		for _, d := range r.Diagnostics {
@@ -198,6 +207,7 @@ func sarifRules() []sarifRule {
 			Help:                 sarifText{help},
 			HelpURI:              ruleDocURI + r.Slug + ".md",
 			DefaultConfiguration: sarifRuleConf{sarifLevel(r.Severity)},
+			Properties:           ruleProperties(r),
 		}
 	}
 	return rules
@@ -232,11 +242,11 @@ func sarifLoc(loc sarifArtifactLocation, rg lint.Range, pointer string) sarifLoc
 	return l
 }
 
-// artifactURI turns a path as given on the command line into a URI reference with forward
-// slashes: relative to %SRCROOT% when the path is relative, a file URI when it is absolute.
-func artifactURI(path string) (uri, base string) {
+// artifactURI turns a path from Options.repoPath into a URI reference: relative to %SRCROOT%
+// when the path is inside the repository, a file URI when it is outside.
+func artifactURI(path string, inside bool) (uri, base string) {
 	slash := filepath.ToSlash(path)
-	if !filepath.IsAbs(path) && !strings.HasPrefix(slash, "/") {
+	if inside {
 		// url.URL escapes what a URI cannot hold and keeps a colon in the first segment from
 		// reading as a scheme.
 		return (&url.URL{Path: slash}).String(), srcRoot
@@ -247,14 +257,57 @@ func artifactURI(path string) (uri, base string) {
 	return (&url.URL{Scheme: "file", Path: slash}).String(), ""
 }
 
-// fingerprint identifies a finding across commits whatever line it moves to: a hash of its code,
-// file, place in the JSON (the policy parameter and pointer) and message. Write appends how many
-// identical findings came before it in the file, so that two stay two.
+// fingerprint identifies a finding across commits whatever line it moves to and however its
+// message changes (a percentage, a count): a hash of its code, file and place in the JSON (the
+// policy parameter and pointer). Write appends how many findings with the same hash came before
+// it in the file, so that two stay two.
 func fingerprint(uri string, d lint.Diagnostic) string {
 	h := sha256.New()
-	for _, s := range []string{d.Code, uri, d.In, d.Pointer, d.Message} {
+	for _, s := range []string{d.Code, uri, d.In, d.Pointer} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// securityRules grant more than intended, or let a reader and IAM see different policies: they
+// are high in code scanning. Other errors and warnings are medium, info is low.
+var securityRules = map[string]bool{
+	"PL1003": true, // duplicate-key: parsers disagree on which value wins
+	"PL6002": true, // passrole-star
+	"PL6003": true, // allow-notaction
+	"PL6004": true, // allow-notresource
+	"PL6005": true, // full-admin
+}
+
+// ruleCategories name the first digit of a rule code, as tags.
+var ruleCategories = map[byte]string{
+	'1': "input", '2': "limits", '3': "packed-size", '4': "request", '5': "grammar", '6': "semantics", '9': "custom-rules",
+}
+
+// ruleProperties grades a rule for code scanning. Every rule is tagged security, so that GitHub
+// reads its security-severity: a session policy STS rejects is a failed credential at run time,
+// and one that grants too much is a security defect.
+func ruleProperties(r *lint.Rule) sarifRuleProps {
+	p := sarifRuleProps{Tags: []string{"security", "aws-sts"}, Precision: "very-high"}
+	if c, ok := ruleCategories[r.Code[min(2, len(r.Code)-1)]]; ok {
+		p.Tags = append(p.Tags, c)
+		switch c {
+		case "packed-size":
+			p.Precision = "medium" // an estimate with a band
+		case "semantics", "custom-rules":
+			p.Precision = "high"
+		}
+	}
+	switch {
+	case r.Severity == lint.Info:
+		p.SecuritySeverity = "2.0"
+	case securityRules[r.Code]:
+		p.SecuritySeverity = "8.0"
+	case r.Severity == lint.Error:
+		p.SecuritySeverity = "5.0"
+	default:
+		p.SecuritySeverity = "4.0"
+	}
+	return p
 }

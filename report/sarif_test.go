@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -53,16 +54,30 @@ func lintFiles(t *testing.T, files []string) []*lint.Result {
 	return results
 }
 
+// testVersion is the tool version the tests' writers are given.
+const testVersion = "1.4.0"
+
 // write runs the writer of format over results.
 func write(t *testing.T, format string, results []*lint.Result) []byte {
 	t.Helper()
-	w, err := New(format, Options{})
+	return writeWith(t, format, Options{ToolVersion: testVersion}, results)
+}
+
+// writeWith runs the writer of format with opts over results.
+func writeWith(t *testing.T, format string, opts Options, results []*lint.Result) []byte {
+	t.Helper()
+	w, err := New(format, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
 	if err := w.Write(&b, results); err != nil {
 		t.Fatal(err)
+	}
+	if f, ok := w.(Finisher); ok {
+		if err := f.Finish(&b); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return b.Bytes()
 }
@@ -218,7 +233,7 @@ func TestSARIF_RulesAreTheTable(t *testing.T) {
 			t.Errorf("rule %d = %+v, want %s %s", i, got, r.Code, r.Slug)
 		}
 	}
-	if run.Tool.Driver.Version != Version || len(run.Results) != 0 || run.Results == nil {
+	if run.Tool.Driver.Version != testVersion || len(run.Results) != 0 || run.Results == nil {
 		t.Errorf("version %q, results %v", run.Tool.Driver.Version, run.Results)
 	}
 }
@@ -373,9 +388,97 @@ func TestArtifactURI(t *testing.T) {
 		tests = append(tests, struct{ path, uri, base string }{"/work/p.json", "file:///work/p.json", ""})
 	}
 	for _, tt := range tests {
-		uri, base := artifactURI(tt.path)
+		uri, base := artifactURI(Options{}.repoPath(tt.path))
 		if uri != tt.uri || base != tt.base {
 			t.Errorf("artifactURI(%q) = %q, %q; want %q, %q", tt.path, uri, base, tt.uri, tt.base)
 		}
+	}
+}
+
+// TestSARIF_RuleProperties pins what code scanning reads from every rule: the security tag (so
+// that it reads security-severity), a category tag, a precision, and a security-severity in
+// GitHub's range, high for rules that grant too much and low for advice.
+func TestSARIF_RuleProperties(t *testing.T) {
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID         string
+						Properties map[string]any
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(write(t, "sarif", nil), &log); err != nil {
+		t.Fatal(err)
+	}
+	precisions := map[string]bool{"very-high": true, "high": true, "medium": true, "low": true}
+	for i, r := range log.Runs[0].Tool.Driver.Rules {
+		p := r.Properties
+		tags, _ := p["tags"].([]any)
+		if len(tags) < 3 || tags[0] != "security" {
+			t.Errorf("%s: tags %v, want security and a category", r.ID, tags)
+		}
+		if prec, _ := p["precision"].(string); !precisions[prec] {
+			t.Errorf("%s: precision %q", r.ID, prec)
+		}
+		score, _ := p["security-severity"].(string)
+		var f float64
+		if _, err := fmt.Sscanf(score, "%g", &f); err != nil || f < 0.1 || f > 10 {
+			t.Errorf("%s: security-severity %q", r.ID, score)
+		}
+		switch rule := lint.Rules[i]; {
+		case rule.Slug == "full-admin" || rule.Slug == "passrole-star":
+			if f < 7 {
+				t.Errorf("%s: %g, want high", r.ID, f)
+			}
+		case rule.Severity == lint.Info:
+			if f >= 4 {
+				t.Errorf("%s: %g, want low for advice", r.ID, f)
+			}
+		}
+	}
+}
+
+// TestSARIF_FingerprintIgnoresMessage pins that a finding whose message changes (a percentage,
+// a count) keeps its fingerprint, so code scanning does not open a new alert for it.
+func TestSARIF_FingerprintIgnoresMessage(t *testing.T) {
+	d := lint.Diagnostic{Code: "PL3001", Rule: "packed-size", Severity: lint.Warning, Range: rangeOn(1, 1, 2)}
+	print := func(msg string) string {
+		d.Message = msg
+		return readSARIF(t, []*lint.Result{{Path: "r.json", Diagnostics: []lint.Diagnostic{d}}}).Runs[0].Results[0].PartialFingerprints[fingerprintKey]
+	}
+	if a, b := print("packed size is about 91%"), print("packed size is about 96%"); a != b || a == "" {
+		t.Errorf("fingerprints %q and %q", a, b)
+	}
+}
+
+// TestSARIF_RepositoryRelativeURIs pins that artifacts are named from the repository's root
+// with uriBaseId %SRCROOT%, whatever folder policylint ran in and however the path was given,
+// and that a file outside the repository gets an absolute file URI and no base.
+func TestSARIF_RepositoryRelativeURIs(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "repo")
+	outside := filepath.Join(filepath.Dir(root), "elsewhere", "p.json")
+	opts := Options{ToolVersion: testVersion, Root: root, WorkDir: filepath.Join(root, "infra")}
+	var results []*lint.Result
+	for _, p := range []string{filepath.Join("policies", "a.json"), filepath.Join(root, "b.json"), filepath.Join("..", "c.json"), outside} {
+		results = append(results, &lint.Result{Path: p})
+	}
+	var out sarifOut
+	if err := json.Unmarshal(writeWith(t, "sarif", opts, results), &out); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range out.Runs[0].Artifacts {
+		got = append(got, a.Location.URIBaseID+" "+a.Location.URI)
+	}
+	want := []string{srcRoot + " infra/policies/a.json", srcRoot + " b.json", srcRoot + " c.json", " " + (&url.URL{Scheme: "file", Path: filepath.ToSlash(outside)}).String()}
+	if runtime.GOOS == "windows" {
+		want[3] = " file:///" + filepath.ToSlash(outside)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("artifacts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -192,7 +192,7 @@ func (e *evaluator) locate(ctx context.Context, q *query, input ast.Value, findi
 	if len(refs) == 0 {
 		return
 	}
-	l := newLocator(refs)
+	l := newLocator(refs, q.contract)
 	printed := len(e.prints.lines)
 	if _, err := q.prepared.Eval(ctx, rego.EvalParsedInput(input), rego.EvalQueryTracer(l)); err != nil {
 		return

@@ -8,6 +8,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/ruleproto"
 )
 
 // A conftest rule returns a message and nothing of where it came from. policylint finds the
@@ -21,10 +22,18 @@ import (
 type locator struct {
 	want  map[string]bool
 	found map[string]map[string]string // rule reference → message → pointer
+	// root is where the policy is in input: input itself under the conftest contract,
+	// input.policy under the policylint one.
+	root ast.Ref
 }
 
-func newLocator(refs []string) *locator {
-	l := &locator{want: map[string]bool{}, found: map[string]map[string]string{}}
+var policyRootRef = ast.MustParseRef("input.policy")
+
+func newLocator(refs []string, contract string) *locator {
+	l := &locator{want: map[string]bool{}, found: map[string]map[string]string{}, root: ast.InputRootRef}
+	if contract == ruleproto.Policylint {
+		l.root = policyRootRef
+	}
 	for _, r := range refs {
 		l.want[r] = true
 	}
@@ -56,11 +65,9 @@ func (l *locator) TraceEvent(evt topdown.Event) {
 	}
 	var pointers [][]string
 	ast.WalkRefs(r.Body, func(x ast.Ref) bool {
-		if x.HasPrefix(ast.InputRootRef) {
+		if x.HasPrefix(l.root) {
 			if g, ok := evt.Plug(ast.NewTerm(x)).Value.(ast.Ref); ok {
-				if p, ok := refPointer(g); ok {
-					pointers = append(pointers, p)
-				}
+				pointers = append(pointers, refPointer(g[len(l.root)-1:]))
 			}
 		}
 		return false
@@ -87,9 +94,9 @@ func message(t *ast.Term) (string, bool) {
 	return "", false
 }
 
-// refPointer turns a ground reference into input into the tokens of a JSON Pointer; it stops at
-// the first term that is not a string or a whole number.
-func refPointer(r ast.Ref) ([]string, bool) {
+// refPointer turns a reference to the policy (its first term the policy's root) into the tokens
+// of a JSON Pointer; it stops at the first term that is not a string or a whole number.
+func refPointer(r ast.Ref) []string {
 	var toks []string
 	for _, t := range r[1:] {
 		switch v := t.Value.(type) {
@@ -98,14 +105,14 @@ func refPointer(r ast.Ref) ([]string, bool) {
 		case ast.Number:
 			n, ok := v.Int()
 			if !ok {
-				return toks, true
+				return toks
 			}
 			toks = append(toks, strconv.Itoa(n))
 		default:
-			return toks, true
+			return toks
 		}
 	}
-	return toks, true
+	return toks
 }
 
 func commonPrefix(ps [][]string) []string {

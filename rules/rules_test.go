@@ -81,8 +81,8 @@ helper := 1
 `})
 	got := lines(evalPolicy(t, e, testPolicy).Findings)
 	want := []string{
-		"data.main.deny statement a allows on every resource",
-		"data.main.violation_admin no admin",
+		"data.main.deny /Statement/0 statement a allows on every resource",
+		"data.main.violation_admin /Statement/1/Action no admin",
 		"data.main.warn_s3 /Statement/0/Action s3 wildcard",
 	}
 	if !slices.Equal(got, want) {
@@ -351,7 +351,7 @@ deny contains "huge" if {
 }
 `})
 	got := evalPolicy(t, e, `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"n":1e300}}}]}`)
-	if f := lines(got.Findings); !slices.Equal(f, []string{"data.main.deny huge"}) || len(got.Errors) > 0 {
+	if f := lines(got.Findings); !slices.Equal(f, []string{"data.main.deny /Statement/0/Condition/NumericLessThan/n huge"}) || len(got.Errors) > 0 {
 		t.Errorf("findings %q, errors %+v", f, got.Errors)
 	}
 	if !slices.Equal(got.Prints, []string{"m.rego:4: condition value is 1e300"}) {
@@ -362,7 +362,7 @@ deny contains "huge" if {
 func TestData(t *testing.T) {
 	_, e := loaded(t, ruleproto.Load{Data: []ruleproto.File{{Name: "allowed.yaml", Source: "allowed_actions: [\"s3:GetObject\"]\n"}}},
 		map[string]string{"m.rego": "package main\n\ndeny contains a if {\n\ta := input.Statement[_].Action\n\tnot a in data.allowed_actions\n}\n"})
-	if got := lines(evalPolicy(t, e, testPolicy).Findings); !slices.Equal(got, []string{"data.main.deny iam:*", "data.main.deny s3:*"}) {
+	if got := lines(evalPolicy(t, e, testPolicy).Findings); !slices.Equal(got, []string{"data.main.deny /Statement/0/Action s3:*", "data.main.deny /Statement/1/Action iam:*"}) {
 		t.Errorf("findings %q", got)
 	}
 	c, _ := loaded(t, ruleproto.Load{Data: []ruleproto.File{{Name: "d.json", Source: `{"policylint": 1}`}, {Name: "e.json", Source: `[1]`}}}, map[string]string{"m.rego": "package main\n"})

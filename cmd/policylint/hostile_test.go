@@ -205,7 +205,7 @@ func TestHostile_Inputs(t *testing.T) {
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(hostileInputs())) {
-		for _, format := range []string{"text", "json", "sarif", "github"} {
+		for _, format := range []string{"text", "json", "sarif", "github", "markdown"} {
 			r := runIsolated(t, dir, "lint", "--format", format, name)
 			checkRun(t, name, format, r)
 			if format == "text" {

@@ -62,11 +62,11 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f.fitOut = fl.String("fit", "", "with --calibrate: fit the model to the records and write it to this file")
 	f.help = fl.BoolP("help", "h", false, "show this help")
 	if err := fl.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "policylint: pack: %v\nRun 'policylint pack --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "policylint: pack: %s\nRun 'policylint pack --help' for usage.\n", flagError(fl, err))
 		return exitUsage
 	}
 	if *f.help {
-		fmt.Fprint(stdout, packUsage+fl.FlagUsages())
+		writeHelp(stdout, packUsage, fl)
 		return exitOK
 	}
 	if *f.format != "text" && *f.format != "json" {

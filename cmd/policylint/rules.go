@@ -69,7 +69,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		case len(rest) == 2 && rest[0] == "explain" && err == nil:
 			r := find(rest[1])
 			if r == nil {
-				fmt.Fprintf(stderr, "policylint: rules explain: unknown rule %q: 'policylint rules' lists them\n", rest[1])
+				fmt.Fprintf(stderr, "policylint: rules explain: %s\n", lint.UnknownRule(rest[1]))
 				return exitUsage
 			}
 			if *markdown {
@@ -86,7 +86,13 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "policylint: rules: unexpected arguments %q\n%s", fl.Args(), rulesUsage)
+	hint := ""
+	if rest := fl.Args(); len(rest) > 0 {
+		if s := lint.Suggest(rest[0], []string{"explain", "test"}); s != "" && s != rest[0] {
+			hint = fmt.Sprintf(": did you mean 'policylint rules %s'?", s)
+		}
+	}
+	fmt.Fprintf(stderr, "policylint: rules: unexpected arguments %q%s\n%s", fl.Args(), hint, rulesUsage)
 	return exitUsage
 }
 

@@ -5,11 +5,12 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/policylint/policylint/internal/config"
 	"github.com/policylint/policylint/internal/fsroot"
@@ -34,7 +35,8 @@ Usage:
   policylint pack --calibrate FILE    measure the packed size model on a CloudTrail export
   policylint rules                    list every rule
   policylint rules explain RULE       document a rule, by code or slug
-  policylint --version
+  policylint completion bash|zsh|fish print a shell completion script
+  policylint --version                the version, commit, Go and packed size model
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or unreadable input,
 3 internal failure.
@@ -67,7 +69,6 @@ Flags:
 
 // run is the whole program: it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	report.Version = version()
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "policylint: internal error: %v (please report it with the input that caused it)\n", r)
@@ -85,27 +86,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return runRules(args[1:], stdout, stderr)
 	case "pack":
 		return runPack(args[1:], stdin, stdout, stderr)
+	case "completion":
+		return runCompletion(args[1:], stdout, stderr)
 	case "--version", "version":
-		fmt.Fprintf(stdout, "policylint %s\n", report.Version)
+		writeVersion(stdout, readBuildInfo())
 		return exitOK
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
 	hint := ""
-	if strings.HasSuffix(args[0], ".json") || args[0] == "-" {
+	if s := lint.Suggest(args[0], commandNames()); s != "" {
+		hint = fmt.Sprintf(": did you mean 'policylint %s'?", s)
+	} else if strings.HasSuffix(args[0], ".json") || args[0] == "-" {
 		hint = fmt.Sprintf(": did you mean 'policylint lint %s'?", args[0])
 	}
 	fmt.Fprintf(stderr, "policylint: unknown command %q%s\n\n%s", args[0], hint, usage)
 	return exitUsage
-}
-
-// version is the module version the binary was built from.
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -124,6 +121,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	packedWarn := fl.Float64("packed-warn", lint.DefaultPackedWarn, "estimated packed size, in percent, from which packed-size warns")
 	modelFile := fl.String("model", "", "a packed size model file written by 'policylint pack --calibrate FILE --fit OUT'")
 	format := fl.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
+	outputs := fl.StringArray("output", nil, "also write the results in FORMAT to the file PATH, as FORMAT=PATH: sarif=policylint.sarif (repeatable)")
 	failOn := fl.String("fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	disable := fl.StringSlice("disable", nil, "rules not to run, by code or slug (repeatable, or comma-separated)")
 	noColor := fl.Bool("no-color", false, "no colours in text output (also when NO_COLOR is set)")
@@ -132,14 +130,14 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	configFile := fl.String("config", "", "configuration file (default: .policylint.yaml or .policylint.yml, searched from the working folder upward)")
 	help := fl.BoolP("help", "h", false, "show this help")
 	if err := fl.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "policylint: lint: %v\nRun 'policylint lint --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "policylint: lint: %s\nRun 'policylint lint --help' for usage.\n", flagError(fl, err))
 		return exitUsage
 	}
 	if !fl.Changed("format") && os.Getenv("GITHUB_ACTIONS") == "true" {
 		*format = "github"
 	}
 	if *help {
-		fmt.Fprint(stdout, lintUsage+fl.FlagUsages())
+		writeHelp(stdout, lintUsage, fl)
 		return exitOK
 	}
 	if !config.ValidPackedWarn(*packedWarn) {
@@ -151,10 +149,18 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: --fail-on: %v\n", err)
 		return exitUsage
 	}
-	out, err := report.New(*format, report.Options{
-		Snippet: isTerminal(stdout),
-		Color:   isTerminal(stdout) && !*noColor && os.Getenv("NO_COLOR") == "",
-	})
+	est := &estimates{}
+	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimate: est.estimate}
+	placeOptions(&opts)
+	est.wanted = *format == "markdown" || slices.ContainsFunc(*outputs, func(o string) bool { return strings.HasPrefix(o, "markdown=") })
+	outputFiles, err := parseOutputs(*outputs, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		return exitUsage
+	}
+	opts.Snippet = isTerminal(stdout)
+	opts.Color = opts.Snippet && !*noColor && os.Getenv("NO_COLOR") == ""
+	out, err := report.New(*format, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: --format: %v\n", err)
 		return exitUsage
@@ -241,6 +247,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// are one document; their results are kept without their parsed source.
 	streaming := *format == "text" || *format == "github"
 	var kept []*lint.Result
+	keep := !streaming || len(outputFiles) > 0
 	top, any := lint.Info, false
 	var writeErr error
 	emit := func(rs []*lint.Result) {
@@ -252,16 +259,21 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				top, any = max(top, t), true
 			}
 		}
-		if streaming {
-			if writeErr == nil {
-				writeErr = out.Write(stdout, rs)
-			}
+		est.record(rs)
+		if streaming && writeErr == nil {
+			writeErr = out.Write(stdout, rs)
+		}
+		if !keep {
 			return
 		}
 		for _, r := range rs {
 			r.Doc = nil
 		}
 		kept = append(kept, rs...)
+	}
+	est.linter = linter
+	for _, f := range inputs.files {
+		est.inputs = append(est.inputs, displayName(f.path))
 	}
 	skipped, errs, internal := lintAll(fsys, linter, inputs.files, stdin, emit)
 	for _, err := range errs {
@@ -287,9 +299,18 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !streaming {
 		writeErr = out.Write(stdout, kept)
 	}
+	if f, ok := out.(report.Finisher); ok && writeErr == nil {
+		writeErr = f.Finish(stdout)
+	}
 	if writeErr != nil {
 		fmt.Fprintf(stderr, "policylint: writing output: %v\n", writeErr)
 		return exitUsage
+	}
+	for _, f := range outputFiles {
+		if err := f.write(kept); err != nil {
+			fmt.Fprintf(stderr, "policylint: %v\n", err)
+			code = exitUsage
+		}
 	}
 	if code != exitOK {
 		return code
@@ -491,12 +512,8 @@ func displayName(file string) string {
 	return file
 }
 
-// isTerminal reports whether w is a character device such as a terminal.
+// isTerminal reports whether w is a terminal. /dev/null and other character devices are not.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

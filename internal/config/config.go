@@ -13,7 +13,9 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/policylint/policylint/lint"
 )
 
 // Names of the configuration file, looked for in this order.
@@ -121,12 +123,12 @@ func Load(path string, read func(path string, max int64) ([]byte, error)) (*File
 func (f *File) CheckRules(known func(string) bool) error {
 	for _, r := range f.Rules {
 		if !known(r.Name) {
-			return &Error{Path: f.Path, Line: r.Line, Column: r.Column, Msg: fmt.Sprintf("unknown rule %q: 'policylint rules' lists them", r.Name)}
+			return &Error{Path: f.Path, Line: r.Line, Column: r.Column, Msg: lint.UnknownRule(r.Name)}
 		}
 	}
 	for _, ig := range f.Ignores {
 		if !known(ig.Rule) {
-			return &Error{Path: f.Path, Line: ig.RuleLine, Column: ig.RuleColumn, Msg: fmt.Sprintf("unknown rule %q: 'policylint rules' lists them", ig.Rule)}
+			return &Error{Path: f.Path, Line: ig.RuleLine, Column: ig.RuleColumn, Msg: lint.UnknownRule(ig.Rule)}
 		}
 	}
 	return nil

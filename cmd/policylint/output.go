@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/policylint/policylint/internal/fsroot"
+	"github.com/policylint/policylint/lint"
+	"github.com/policylint/policylint/pack"
+	"github.com/policylint/policylint/report"
+)
+
+// output is one --output FORMAT=PATH: another format of the same run, written to a file.
+type output struct {
+	format, path string
+	w            report.Writer
+}
+
+// parseOutputs reads the --output values; each format gets opts.
+func parseOutputs(values []string, opts report.Options) ([]output, error) {
+	var outs []output
+	for _, v := range values {
+		format, path, ok := strings.Cut(v, "=")
+		if !ok || path == "" {
+			return nil, fmt.Errorf("--output %q: want FORMAT=PATH, e.g. sarif=policylint.sarif (formats: %s)", v, strings.Join(report.Formats, ", "))
+		}
+		w, err := report.New(format, opts)
+		if err != nil {
+			return nil, fmt.Errorf("--output %q: %v", v, err)
+		}
+		outs = append(outs, output{format, path, w})
+	}
+	return outs, nil
+}
+
+// write creates the file (or truncates it) and writes results in its format.
+func (o output) write(results []*lint.Result) error {
+	f, err := os.Create(o.path)
+	if err != nil {
+		return fmt.Errorf("--output %s=%s: %w", o.format, o.path, pathError(o.path, err))
+	}
+	err = o.w.Write(f, results)
+	if fin, ok := o.w.(report.Finisher); ok && err == nil {
+		err = fin.Finish(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--output %s=%s: %v", o.format, o.path, err)
+	}
+	return nil
+}
+
+// placeOptions sets where the paths of results are: the working folder, and the repository's
+// root (the root every input is read from) that SARIF and GitHub annotations name files from.
+func placeOptions(opts *report.Options) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	opts.WorkDir = wd
+	opts.Root = fsroot.RepoRoot(wd)
+}
+
+// estimates gives the Markdown report the packed-size estimate of each file named on the
+// command line (not of a file:// policy a request brought in, which its request's estimate
+// covers), as `policylint pack` makes it. Results reach the writers without their source, so
+// record estimates each file as it is linted; the linter and the inputs are set once known.
+type estimates struct {
+	wanted bool // a Markdown report will ask
+	linter *lint.Linter
+	inputs []string // display names
+	byPath map[string]pack.Estimate
+}
+
+// record estimates the results of one file while they still hold its source.
+func (e *estimates) record(rs []*lint.Result) {
+	if !e.wanted || e.linter == nil {
+		return
+	}
+	for _, r := range rs {
+		if r.Doc == nil || r.Doc.Root == nil || !slices.Contains(e.inputs, r.Path) {
+			continue
+		}
+		if est, ok := e.linter.Estimate(r.Path, r.Doc.Src); ok {
+			if e.byPath == nil {
+				e.byPath = map[string]pack.Estimate{}
+			}
+			e.byPath[r.Path] = est
+		}
+	}
+}
+
+func (e *estimates) estimate(r *lint.Result) (pack.Estimate, bool) {
+	est, ok := e.byPath[r.Path]
+	return est, ok
+}
