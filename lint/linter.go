@@ -136,7 +136,7 @@ func (l *Linter) RuleByName(name string) *Rule {
 		return r
 	}
 	for _, r := range l.allCustom {
-		if strings.EqualFold(r.Slug, name) || r.Code != customCode && strings.EqualFold(r.Code, name) {
+		if strings.EqualFold(r.Slug, name) || r.Code != CustomCode && strings.EqualFold(r.Code, name) {
 			return r
 		}
 	}

@@ -61,8 +61,8 @@ const (
 	sourceScope
 )
 
-// customCode is the code of a custom rule whose METADATA gives none.
-const customCode = "PL9000"
+// CustomCode is the code of a custom rule whose METADATA gives none.
+const CustomCode = "PL9000"
 
 // IsCustom reports whether the rule is a custom Rego rule.
 func (r *Rule) IsCustom() bool { return r.custom != nil }

@@ -45,6 +45,19 @@ type Options struct {
 	// Estimate gives the packed-size estimate of a result's policy or request, for the Markdown
 	// report; false when there is nothing to estimate.
 	Estimate func(*lint.Result) (pack.Estimate, bool)
+	// Rules gives the rules of the run, built-in and custom, when the output is written (the
+	// custom rules are loaded after the writers are made); nil is lint.Rules.
+	Rules func() []*lint.Rule
+}
+
+// rules returns the rules of the run.
+func (o Options) rules() []*lint.Rule {
+	if o.Rules != nil {
+		if rs := o.Rules(); rs != nil {
+			return rs
+		}
+	}
+	return lint.Rules
 }
 
 // New returns the writer for format.

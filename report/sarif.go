@@ -59,7 +59,7 @@ type (
 		ShortDescription     sarifText      `json:"shortDescription"`
 		FullDescription      sarifText      `json:"fullDescription"`
 		Help                 sarifText      `json:"help"`
-		HelpURI              string         `json:"helpUri"`
+		HelpURI              string         `json:"helpUri,omitempty"`
 		DefaultConfiguration sarifRuleConf  `json:"defaultConfiguration"`
 		Properties           sarifRuleProps `json:"properties"`
 	}
@@ -129,24 +129,26 @@ type (
 
 type sarifWriter struct{ opts Options }
 
-// Write writes one SARIF log with one run: every rule of lint.Rules, every file linted as an
-// artifact (clean ones too), and one result per diagnostic, in input order.
+// Write writes one SARIF log with one run: every rule of the run (custom rules each with a
+// descriptor of their own), every file linted as an artifact (clean ones too), and one result per
+// diagnostic, in input order.
 func (s sarifWriter) Write(w io.Writer, results []*lint.Result) error {
+	rules := s.opts.rules()
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:            "policylint",
 			Version:         s.opts.ToolVersion,
 			SemanticVersion: s.opts.ToolVersion,
 			InformationURI:  projectURI,
-			Rules:           sarifRules(),
+			Rules:           sarifRules(rules),
 		}},
 		Artifacts:  []sarifArtifact{},
 		Results:    []sarifResult{},
 		ColumnKind: "unicodeCodePoints",
 	}
-	ruleIndex := make(map[string]int, len(lint.Rules))
-	for i, r := range lint.Rules {
-		ruleIndex[r.Code] = i
+	ruleIndex := make(map[string]int, len(rules)) // by slug: custom rules may share a code
+	for i, r := range rules {
+		ruleIndex[r.Slug] = i
 	}
 	artifactIndex := map[string]int{} // by URI, which says whether it is relative
 	seen := map[string]int{}          // fingerprints so far; each names its file
@@ -162,12 +164,12 @@ func (s sarifWriter) Write(w io.Writer, results []*lint.Result) error {
 		loc.Index = &index
 		for _, d := range r.Diagnostics {
 			res := sarifResult{
-				RuleID:    d.Code,
+				RuleID:    sarifRuleID(d.Code, d.Rule),
 				Level:     sarifLevel(d.Severity),
 				Message:   sarifText{d.Message},
 				Locations: []sarifLocation{sarifLoc(loc, d.Range, d.Pointer)},
 			}
-			if i, ok := ruleIndex[d.Code]; ok {
+			if i, ok := ruleIndex[d.Rule]; ok {
 				res.RuleIndex = &i
 			}
 			for _, rel := range d.Related {
@@ -190,27 +192,39 @@ func (s sarifWriter) Write(w io.Writer, results []*lint.Result) error {
 	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
 }
 
-// sarifRules describes every rule of the table, in its order, so that ruleIndex is the rule's
-// index in lint.Rules.
-func sarifRules() []sarifRule {
-	rules := make([]sarifRule, len(lint.Rules))
-	for i, r := range lint.Rules {
+// sarifRules describes every rule, in order, so that ruleIndex is the rule's index in rules.
+func sarifRules(rules []*lint.Rule) []sarifRule {
+	out := make([]sarifRule, len(rules))
+	for i, r := range rules {
 		help := r.Rationale
 		if r.Source != "" {
 			help += " " + r.Source
 		}
-		rules[i] = sarifRule{
-			ID:                   r.Code,
+		uri := ruleDocURI + r.Slug + ".md"
+		if r.IsCustom() {
+			uri = r.Source // its METADATA's related_resources, or none
+		}
+		out[i] = sarifRule{
+			ID:                   sarifRuleID(r.Code, r.Slug),
 			Name:                 r.Slug,
 			ShortDescription:     sarifText{r.Title},
 			FullDescription:      sarifText{r.Rationale},
 			Help:                 sarifText{help},
-			HelpURI:              ruleDocURI + r.Slug + ".md",
+			HelpURI:              uri,
 			DefaultConfiguration: sarifRuleConf{sarifLevel(r.Severity)},
 			Properties:           ruleProperties(r),
 		}
 	}
-	return rules
+	return out
+}
+
+// sarifRuleID is a rule's SARIF id: its code, or for a custom rule without a code of its own
+// (PL9000, which every such rule shares) its slug, so that each rule has a descriptor.
+func sarifRuleID(code, slug string) string {
+	if code == lint.CustomCode {
+		return slug
+	}
+	return code
 }
 
 // sarifLevel maps a severity to a SARIF level: info is a "note".

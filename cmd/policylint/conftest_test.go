@@ -119,3 +119,51 @@ func TestConftestContract_Positions(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomRules_SARIFDescriptors: each custom rule has a SARIF rule descriptor of its own (its
+// METADATA code, or its slug when it has none), and its results point at it.
+func TestCustomRules_SARIFDescriptors(t *testing.T) {
+	t.Chdir(conftestDir)
+	r := runWith(t, "", "lint", "--format", "sarif", "--rules", "policy", "inputs/admin.json")
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID, Name, HelpURI string }
+				}
+			}
+			Results []struct {
+				RuleID    string
+				RuleIndex *int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	ids := map[string]int{}
+	for i, rule := range run.Tool.Driver.Rules {
+		if _, dup := ids[rule.ID]; dup {
+			t.Errorf("two descriptors with id %s", rule.ID)
+		}
+		ids[rule.ID] = i
+	}
+	for _, want := range []string{"ACME001", "custom/main/deny_s3_everywhere", "custom/main/violation", "custom/main/warn", "custom/main/warn_deny_only"} {
+		if _, ok := ids[want]; !ok {
+			t.Errorf("no descriptor %s", want)
+		}
+	}
+	custom := 0
+	for _, res := range run.Results {
+		if res.RuleIndex == nil || run.Tool.Driver.Rules[*res.RuleIndex].ID != res.RuleID {
+			t.Errorf("result %s points at descriptor %v", res.RuleID, res.RuleIndex)
+		}
+		if !strings.HasPrefix(res.RuleID, "PL") {
+			custom++
+		}
+	}
+	if custom != 5 {
+		t.Errorf("%d custom results, want 5", custom)
+	}
+}

@@ -150,7 +150,10 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	est := &estimates{}
-	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimate: est.estimate}
+	// The custom rules are loaded after the writers are made; SARIF describes them when it writes.
+	var allRules []*lint.Rule
+	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimate: est.estimate,
+		Rules: func() []*lint.Rule { return allRules }}
 	placeOptions(&opts)
 	est.wanted = *format == "markdown" || slices.ContainsFunc(*outputs, func(o string) bool { return strings.HasPrefix(o, "markdown=") })
 	outputFiles, err := parseOutputs(*outputs, opts)
@@ -237,6 +240,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
 		return exitUsage
 	}
+	allRules = linter.AllRules()
 	if *skipUnknown {
 		for i := range inputs.files {
 			inputs.files[i].found = true
