@@ -265,21 +265,6 @@ func matchGlob(glob, path string) bool {
 	return at[len(p)]
 }
 
-// Estimate returns the packed size estimate of a file's request, as the packed-size check makes
-// it, and false when the request has nothing that counts toward it.
-func (l *Linter) Estimate(path string, src []byte) (pack.Estimate, bool) {
-	pr, ok := l.prepareFile(path, src)
-	if !ok {
-		return pack.Estimate{}, false
-	}
-	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
-	r := p.packRequest()
-	if packEmpty(r) {
-		return pack.Estimate{}, false
-	}
-	return l.cfg.model().Estimate(r), true
-}
-
 // prepared is a file read as a request: its policy document, if any, and its parameters.
 type prepared struct {
 	a         *assembly

@@ -38,9 +38,27 @@ func packEmpty(r pack.Request) bool {
 	return r.Policy == "" && len(r.PolicyARNs) == 0 && len(r.Tags) == 0 && len(r.InheritedTags) == 0
 }
 
+// Estimate returns the packed size estimate of a file's request, as the packed-size check makes
+// it, and false when STS reports no PackedPolicySize: an AssumeRole, AssumeRoleWithSAML or
+// AssumeRoleWithWebIdentity request with no policy, policy ARNs or tags (LocalStack's
+// snapshots of AWS; grade A in docs/packed-size.md). GetFederationToken reports one always: 0
+// without them.
+func (l *Linter) Estimate(path string, src []byte) (pack.Estimate, bool) {
+	pr, ok := l.prepareFile(path, src)
+	if !ok {
+		return pack.Estimate{}, false
+	}
+	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
+	r := p.packRequest()
+	if packEmpty(r) && pr.req.op != GetFederationToken {
+		return pack.Estimate{}, false
+	}
+	return l.cfg.model().Estimate(r), true
+}
+
 // checkPackedSize estimates the packed size and reports it at or above the warning threshold,
-// as an error from 100%. A request over the plaintext limit is left to policy-length: it fails
-// anyway, and the model has no data past 2,048 characters.
+// as an error above 100% (STS accepts 100). A request over the plaintext limit is left to
+// policy-length: it fails anyway, and the model has no data past 2,048 characters.
 func checkPackedSize(p *Pass) {
 	if p.Doc != nil && utf8.RuneCount(p.Doc.Src)+p.arnChars() > maxPlaintext {
 		return
@@ -59,20 +77,16 @@ func checkPackedSize(p *Pass) {
 	e := p.cfg.model().Estimate(r)
 	msg := fmt.Sprintf("packed size is about %g%% (band %g–%g%%, %s)", e.Percent, e.Low, e.High, e.Model)
 	sev := Warning
-	if e.Percent >= 100 {
+	if e.Percent > pack.MaxAccepted {
 		sev = Error
 		which := "Packed policy consumes N% of allotted space"
 		if e.TagsOnly {
 			which = "Packed size of session tags consumes N% of allotted space"
 		}
-		msg += fmt.Sprintf("; STS rejects above 100%% with PackedPolicyTooLarge (%q)", which)
+		msg += fmt.Sprintf("; STS rejects above 100%% with PackedPolicyTooLarge (%q): %s", which, CutAdvice(e))
 		sev, msg = p.retried(r, msg)
 	} else {
-		msg += fmt.Sprintf("; STS rejects above 100%%, and this warns from %g%%", warn)
-	}
-	msg += ": biggest parts " + biggestParts(e.Parts, 3)
-	if e.MinifiedPercent < e.Percent {
-		msg += fmt.Sprintf("; minified, about %g%%", e.MinifiedPercent)
+		msg += fmt.Sprintf("; STS rejects above 100%%, and this warns from %g%%: biggest parts %s", warn, biggestParts(e.Parts, 3))
 	}
 	at := p.req.policyAt
 	switch {
@@ -86,6 +100,65 @@ func checkPackedSize(p *Pass) {
 	p.reportAtSeverity(sev, at, msg)
 }
 
+// CutAdvice says, in one line, what a request estimated above 100% must drop to fit: e.Cut, or
+// what is left to shorten when dropping every session tag and policy ARN is not enough. It is
+// "" for an estimate of at most 100%.
+func CutAdvice(e pack.Estimate) string {
+	c := e.Cut
+	if c == nil {
+		return ""
+	}
+	var tags, arns []string
+	for _, pt := range c.Parts {
+		if pt.Kind == pack.KindTag {
+			tags = append(tags, quoteShort(pt.Name))
+		} else {
+			arns = append(arns, quoteShort(pt.Name))
+		}
+	}
+	var groups []string
+	if len(tags) > 0 {
+		groups = append(groups, nameList("tag", tags))
+	}
+	if len(arns) > 0 {
+		groups = append(groups, nameList("policy ARN", arns))
+	}
+	if c.Fits {
+		return fmt.Sprintf("removing %s would bring it to about %g%%", strings.Join(groups, " and "), c.Percent)
+	}
+	var left []string
+	for _, pt := range e.Parts {
+		if pt.Kind == pack.KindPolicy {
+			left = append(left, "shorten the policy")
+			break
+		}
+	}
+	for _, pt := range e.Parts {
+		if pt.Kind == pack.KindInheritedTag {
+			left = append(left, "pass fewer transitive tags to this session")
+			break
+		}
+	}
+	what := strings.Join(left, " or ")
+	if len(groups) == 0 {
+		return fmt.Sprintf("%s: nothing else counts toward it", what)
+	}
+	return fmt.Sprintf("even without %s it is about %g%%: %s", strings.Join(groups, " and "), c.Percent, what)
+}
+
+// nameList names up to three items of a kind, counting the rest: `tag "a"`,
+// `tags "a", "b" and "c"`, `5 tags ("a", "b", "c", …)`.
+func nameList(kind string, names []string) string {
+	switch n := len(names); {
+	case n == 1:
+		return kind + " " + names[0]
+	case n <= 3:
+		return kind + "s " + strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	default:
+		return fmt.Sprintf("%d %ss (%s, …)", n, kind, strings.Join(names[:3], ", "))
+	}
+}
+
 // biggestParts names the n largest contributions to an estimate.
 func biggestParts(parts []pack.Part, n int) string {
 	sorted := slices.Clone(parts)
@@ -95,11 +168,11 @@ func biggestParts(parts []pack.Part, n int) string {
 		name := pt.Kind
 		switch pt.Kind {
 		case pack.KindARN:
-			name = "policy ARN " + pt.Name
+			name = "policy ARN " + quoteShort(pt.Name)
 		case pack.KindTag:
-			name = fmt.Sprintf("tag %q", pt.Name)
+			name = "tag " + quoteShort(pt.Name)
 		case pack.KindInheritedTag:
-			name = fmt.Sprintf("inherited tag %q", pt.Name)
+			name = "inherited tag " + quoteShort(pt.Name)
 		}
 		out = append(out, fmt.Sprintf("%s %.0f%%", name, pt.Percent))
 	}

@@ -491,14 +491,15 @@ jobs:
 	},
 	{
 		Code: "PL3001", Slug: "packed-size", Severity: Error, check: checkPackedSize, scope: requestScope,
-		Title: "the estimated packed size of policy, ARNs and tags reaches 100% (warning from 90%)",
+		Title: "the estimated packed size of policy, ARNs and tags is above 100% (warning from 90%)",
 		Rationale: "STS compresses the inline policy, the policy ARNs and the session tags (inherited transitive tags " +
 			"included) into a packed binary form with a hidden budget, reports its use as PackedPolicySize, and fails " +
-			"above 100% with PackedPolicyTooLarge. AWS says this cannot be easily predicted; policylint estimates it " +
-			"with an empirical model (docs/packed-size.md) and gives a band, not a promise: an error from an estimate " +
-			"of 100%, a warning from --packed-warn (90% by default). The message names the biggest contributors; " +
-			"`policylint pack` shows the whole breakdown, and `policylint pack --calibrate` measures the model on your " +
-			"own CloudTrail.",
+			"above 100% with PackedPolicyTooLarge (100% itself is accepted). AWS says this cannot be easily predicted; " +
+			"policylint estimates it with an empirical model fitted to real AWS results (docs/packed-size.md) and gives a " +
+			"band, not a promise: an error for an estimate above 100%, a warning from --packed-warn (90% by default). " +
+			"Above 100% the message says what would fit: the fewest session tags, largest first, then policy ARNs, whose " +
+			"removal brings the estimate to 100% or less; a warning names the biggest contributors. `policylint pack` " +
+			"shows the whole breakdown, and `policylint pack --calibrate` measures the model on your own CloudTrail.",
 		Bad:    longTags(9, 250),
 		Good:   goodRequest,
 		Source: "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html",

@@ -1,7 +1,9 @@
 package pack
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -67,16 +69,30 @@ type Estimate struct {
 	Message string
 	// Parts is each input's share: the policy, then each ARN, each tag and each
 	// inherited tag, in request order. In the tags regime a part's share is
-	// exactly what removing it saves. In the policy regime compression is
-	// shared: each part is charged the DEFLATE bytes it adds after the parts
-	// before it (repeating an earlier part is cheap), scaled so the parts sum
-	// to the estimate; the policy also carries the cost of its actions.
+	// exactly what removing it saves. In the policy regime the policy's share
+	// is exact; the ARNs and tags are compressed together, so each is charged
+	// the DEFLATE bytes it adds after the parts before it (repeating an
+	// earlier part is cheap), scaled so the parts sum to the estimate.
 	Parts []Part
-	// MinifiedPercent is the point estimate after [Minify] on the policy.
-	// Under a model that does not pack whitespace it equals Percent.
-	MinifiedPercent float64
+	// Cut, when Percent is above 100, is what the request must drop to fit.
+	Cut *Cut
 	// Model is the version of the model that made the estimate.
 	Model string
+}
+
+// Cut is the smallest set of parts whose removal brings an estimate to at most
+// 100%: session tags first, largest share first, then policy ARNs, largest
+// share first. Inherited tags are not candidates (the calling session sets
+// them) and neither is the policy (it can only be shortened).
+type Cut struct {
+	// Parts are the parts to remove, in the order they were chosen.
+	Parts []Part
+	// Percent is the point estimate without them.
+	Percent float64
+	// Fits is false when removing every session tag and policy ARN still
+	// leaves the estimate above 100%: then Parts lists them all, and the
+	// policy or the inherited tags must shrink.
+	Fits bool
 }
 
 // STS error messages for PackedPolicyTooLarge, verbatim (STS API Reference;
@@ -88,53 +104,42 @@ const (
 	tagsMessageSuffix   = "% of allotted space."
 )
 
-// maxAccepted is the largest PackedPolicySize STS accepts (docs/packed-size.md:
-// "Above 100 the call fails"; METR observed a successful call at 100).
-const maxAccepted = 100
+// MaxAccepted is the largest PackedPolicySize STS accepts: it fails the call
+// above 100 (METR observed a successful call at 100).
+const MaxAccepted = 100
 
-// Estimate predicts the PackedPolicySize of r. It is deterministic and does no
-// I/O. m should be valid (see [Model.Validate]); an invalid model gives
-// meaningless but finite, non-negative numbers.
+// Estimate predicts the PackedPolicySize of r. It is deterministic, does no
+// I/O and is safe for concurrent use. m should be valid (see
+// [Model.Validate]); an invalid model gives meaningless but finite,
+// non-negative numbers.
 func (m Model) Estimate(r Request) Estimate {
 	return m.estimate(r, true)
 }
 
-// EstimateTotal is Estimate without Parts: attributing the size to parts costs a DEFLATE block
-// per part, which a caller that only compares the total with a threshold does not need.
+// EstimateTotal is Estimate without Parts and Cut: attributing the size to
+// parts costs a DEFLATE pass per ARN and tag, and finding the cut a few more
+// estimates, which a caller that only compares the total with a threshold
+// does not need.
 func (m Model) EstimateTotal(r Request) Estimate {
 	return m.estimate(r, false)
 }
 
-// estimate is Estimate, with Parts only when parts is true: attributing costs
-// takes a DEFLATE block per part, the bulk of the time for many tags.
+// estimate is Estimate, with Parts and Cut only when parts is true.
 func (m Model) estimate(r Request, parts bool) Estimate {
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
-	var c *coder
-	if !r.tagsOnly() { // the tags regime compresses nothing
-		var p *coderPool
-		c, p = getCoder(m.Level, m.Dictionary)
-		defer putCoder(c, p)
-	}
 
-	f := m.measure(r, s, c, !m.PackWhitespace)
+	f := m.measure(r, s)
 	raw := m.percent(f)
 	e := Estimate{
 		Percent:  roundUp(raw),
 		TagsOnly: f.tagsOnly,
 		Model:    m.Version,
 	}
-	half := m.BandAbsolute + m.BandRelative*raw
+	half := m.BandAbsolute + m.BandRelative*raw + m.BandPerAction*f.actions
 	e.Low = clamp(math.Floor(raw - half))
 	e.High = clamp(math.Ceil(raw + half))
-	if parts {
-		e.Parts = m.parts(r, s, c, f)
-	}
-	e.MinifiedPercent = e.Percent
-	if m.PackWhitespace && r.Policy != "" && Minify(r.Policy) != r.Policy {
-		e.MinifiedPercent = roundUp(m.percent(m.measure(r, s, c, true)))
-	}
-	if e.Percent > maxAccepted {
+	if e.Percent > MaxAccepted {
 		n := strconv.FormatFloat(e.Percent, 'f', 0, 64)
 		if f.tagsOnly {
 			e.Message = tagsMessagePrefix + n + tagsMessageSuffix
@@ -142,39 +147,53 @@ func (m Model) estimate(r Request, parts bool) Estimate {
 			e.Message = policyMessagePrefix + n + policyMessageSuffix
 		}
 	}
+	if parts {
+		e.Parts = m.parts(r, s, f)
+		if e.Percent > MaxAccepted {
+			e.Cut = m.cut(r, e.Parts)
+		}
+	}
 	return e
 }
 
 // features are the measured quantities the model's constants multiply.
 type features struct {
-	tagsOnly   bool
-	compressed float64 // policy regime: DEFLATE bytes of policy ‖ ARNs ‖ tags
-	actions    float64 // policy regime: Action and NotAction entries
-	tagBytes   float64 // tags regime: UTF-8 bytes of keys and values
-	tags       float64 // tags regime: number of tags
+	tagsOnly bool
+	policy   float64 // policy regime: DEFLATE bytes of the minified policy
+	rest     float64 // policy regime: DEFLATE bytes of ARNs ‖ tags after it
+	actions  float64 // Action and NotAction entries of the policy
+	tagBytes float64 // tags regime: UTF-8 bytes of keys and values
+	tags     float64 // tags regime: number of tags
 }
 
 // scratch holds the buffers of one estimate.
 type scratch struct {
-	blob   []byte    // policy ‖ ARNs ‖ key value ‖ ...
+	// blob is dictionary ‖ minified policy ‖ ARNs ‖ key value ‖ ..., without
+	// the dictionary in the tags regime.
+	blob   []byte
 	bounds []int     // part i is blob[bounds[i]:bounds[i+1]]
 	costs  []float64 // per-part DEFLATE bytes
+	c      counter
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // measure lays r out in s.blob, one part after another, and measures it.
-// The policy is minified first when strip is true.
-func (m Model) measure(r Request, s *scratch, c *coder, strip bool) features {
+func (m Model) measure(r Request, s *scratch) features {
 	f := features{tagsOnly: r.tagsOnly()}
 	s.blob = s.blob[:0]
-	s.bounds = append(s.bounds[:0], 0)
+	if !f.tagsOnly {
+		s.blob = append(s.blob, m.Dictionary...)
+	}
+	dict := len(s.blob)
+	s.bounds = append(s.bounds[:0], dict)
 	if r.Policy != "" {
 		var actions int
-		s.blob, actions = appendPolicy(s.blob, r.Policy, strip)
+		s.blob, actions = appendPolicy(s.blob, r.Policy)
 		s.bounds = append(s.bounds, len(s.blob))
 		f.actions = float64(actions)
 	}
+	policyEnd := len(s.blob)
 	for _, arn := range r.PolicyARNs {
 		s.blob = append(s.blob, arn...)
 		s.bounds = append(s.bounds, len(s.blob))
@@ -187,14 +206,12 @@ func (m Model) measure(r Request, s *scratch, c *coder, strip bool) features {
 			f.tags++
 		}
 	}
-	switch {
-	case f.tagsOnly:
+	if f.tagsOnly {
 		f.tagBytes = float64(len(s.blob))
-	case c != nil:
-		f.compressed = float64(c.compressedLen(s.blob))
-	default:
-		f.compressed = float64(len(s.blob))
+		return f
 	}
+	f.policy = deflateLen(&s.c, s.blob[dict:policyEnd], s.blob[:dict])
+	f.rest = deflateLen(&s.c, s.blob[policyEnd:], s.blob[:policyEnd])
 	return f
 }
 
@@ -203,50 +220,42 @@ func (m Model) percent(f features) float64 {
 	if f.tagsOnly {
 		return clamp(div(f.tagBytes+m.TagOverheadBytes*f.tags, m.TagBytesPerPercent))
 	}
-	return clamp(div(f.compressed+m.ActionBytes*f.actions, m.BytesPerPercent))
+	return clamp(div(f.policy+m.ActionBytes*f.actions, m.BytesPerPercent) + div(f.rest, m.TagBytesPerPercent))
 }
 
-// parts splits the estimate measured into s among r's inputs.
-func (m Model) parts(r Request, s *scratch, c *coder, f features) []Part {
+// parts splits the estimate measured into s among r's inputs, in percent.
+func (m Model) parts(r Request, s *scratch, f features) []Part {
 	n := len(s.bounds) - 1
 	if n == 0 {
 		return nil
 	}
 	s.costs = append(s.costs[:0], make([]float64, n)...)
-	if f.tagsOnly {
-		for i := range n {
-			s.costs[i] = float64(s.bounds[i+1]-s.bounds[i]) + m.TagOverheadBytes
-		}
-	} else {
-		switch {
-		case n == 1:
-			s.costs[0] = f.compressed // a single part gets it all; no second pass
-		case c != nil:
-			c.partCosts(s.blob, s.bounds, s.costs)
-		default:
-			for i := range n {
-				s.costs[i] = float64(s.bounds[i+1] - s.bounds[i])
-			}
-		}
-		var flushed float64
-		for _, v := range s.costs {
-			flushed += v
-		}
-		scale := div(f.compressed, flushed)
-		for i := range s.costs {
-			s.costs[i] *= scale
-		}
-		if r.Policy != "" {
-			s.costs[0] += m.ActionBytes * f.actions
-		}
+	first := 0 // the first ARN or tag part
+	if r.Policy != "" {
+		s.costs[0] = clamp(div(f.policy+m.ActionBytes*f.actions, m.BytesPerPercent))
+		first = 1
 	}
-	per := m.BytesPerPercent
-	if f.tagsOnly {
-		per = m.TagBytesPerPercent
+	switch {
+	case f.tagsOnly:
+		for i := range n {
+			s.costs[i] = clamp(div(float64(s.bounds[i+1]-s.bounds[i])+m.TagOverheadBytes, m.TagBytesPerPercent))
+		}
+	case n-first == 1:
+		s.costs[first] = clamp(div(f.rest, m.TagBytesPerPercent)) // no second pass for a single part
+	case n-first > 1:
+		var sum float64
+		for i := first; i < n; i++ {
+			s.costs[i] = deflateLen(&s.c, s.blob[s.bounds[i]:s.bounds[i+1]], s.blob[:s.bounds[i]])
+			sum += s.costs[i]
+		}
+		scale := div(div(f.rest, sum), m.TagBytesPerPercent)
+		for i := first; i < n; i++ {
+			s.costs[i] = clamp(s.costs[i] * scale)
+		}
 	}
 	parts := make([]Part, 0, n)
 	add := func(kind, name string) {
-		parts = append(parts, Part{Kind: kind, Name: name, Percent: clamp(div(s.costs[len(parts)], per))})
+		parts = append(parts, Part{Kind: kind, Name: name, Percent: s.costs[len(parts)]})
 	}
 	if r.Policy != "" {
 		add(KindPolicy, "policy")
@@ -261,6 +270,70 @@ func (m Model) parts(r Request, s *scratch, c *coder, f features) []Part {
 		add(KindInheritedTag, t.Key)
 	}
 	return parts
+}
+
+// cut finds the smallest set of r's session tags, then policy ARNs, largest
+// share first, whose removal brings the estimate to at most 100%. parts are
+// r's Parts. Removing more candidates never raises the estimate (tags are
+// removed before ARNs, so the regime changes only when nothing is left), so
+// a binary search over how many to remove takes O(log n) estimates.
+func (m Model) cut(r Request, parts []Part) *Cut {
+	// Candidates are numbered: session tags 0..len(r.Tags)-1, then ARNs.
+	first := 0
+	if r.Policy != "" {
+		first = 1
+	}
+	share := func(i int) Part {
+		if i < len(r.Tags) {
+			return parts[first+len(r.PolicyARNs)+i]
+		}
+		return parts[first+i-len(r.Tags)]
+	}
+	order := make([]int, len(r.Tags)+len(r.PolicyARNs))
+	for i := range order {
+		order[i] = i
+	}
+	bigFirst := func(a, b int) int { return cmp.Compare(share(b).Percent, share(a).Percent) }
+	slices.SortStableFunc(order[:len(r.Tags)], bigFirst)
+	slices.SortStableFunc(order[len(r.Tags):], bigFirst)
+
+	drop := make([]bool, len(order))
+	q := Request{Policy: r.Policy, InheritedTags: r.InheritedTags}
+	without := func(k int) float64 {
+		clear(drop)
+		for _, i := range order[:k] {
+			drop[i] = true
+		}
+		q.Tags, q.PolicyARNs = q.Tags[:0], q.PolicyARNs[:0]
+		for i, t := range r.Tags {
+			if !drop[i] {
+				q.Tags = append(q.Tags, t)
+			}
+		}
+		for i, a := range r.PolicyARNs {
+			if !drop[len(r.Tags)+i] {
+				q.PolicyARNs = append(q.PolicyARNs, a)
+			}
+		}
+		return m.estimate(q, false).Percent
+	}
+	c := &Cut{}
+	lo, hi := 0, len(order) // without(lo) > 100; the answer is in (lo, hi]
+	c.Percent = without(hi)
+	if c.Fits = c.Percent <= MaxAccepted; c.Fits {
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if p := without(mid); p <= MaxAccepted {
+				hi, c.Percent = mid, p
+			} else {
+				lo = mid
+			}
+		}
+	}
+	for _, i := range order[:hi] {
+		c.Parts = append(c.Parts, share(i))
+	}
+	return c
 }
 
 // roundUp rounds an unrounded estimate up to whole percent, as STS is assumed

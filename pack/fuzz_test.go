@@ -8,8 +8,10 @@ import (
 
 // FuzzEstimate checks the estimator's invariants on arbitrary requests: no
 // panic, the same answer twice, no negative number, Low <= Percent <= High,
-// parts that are non-negative and sum to the estimate, a message exactly when
-// Percent exceeds 100, and a Minify that keeps validity and is idempotent.
+// parts that are non-negative and sum to the estimate, a message and a cut
+// exactly when Percent exceeds 100, a cut of tags and ARNs only that fits when
+// it says so, and a Minify that keeps validity, is idempotent and changes no
+// estimate.
 func FuzzEstimate(f *testing.F) {
 	for _, p := range dataPoints() {
 		arn, key, value := "", "", ""
@@ -45,7 +47,7 @@ func FuzzEstimate(f *testing.F) {
 		if again := DefaultModel.Estimate(r); !reflect.DeepEqual(e, again) {
 			t.Fatalf("not deterministic:\n%+v\n%+v", e, again)
 		}
-		for _, v := range []float64{e.Percent, e.Low, e.High, e.MinifiedPercent} {
+		for _, v := range []float64{e.Percent, e.Low, e.High} {
 			if v < 0 || v != v {
 				t.Fatalf("negative or NaN value: %+v", e)
 			}
@@ -63,8 +65,18 @@ func FuzzEstimate(f *testing.F) {
 		if sum > e.Percent+1e-6*(1+e.Percent) || (len(e.Parts) > 0 && sum <= e.Percent-1-1e-6*e.Percent) {
 			t.Fatalf("parts sum to %v, estimate %v", sum, e.Percent)
 		}
-		if (e.Message != "") != (e.Percent > maxAccepted) {
-			t.Fatalf("message %q at %v%%", e.Message, e.Percent)
+		if (e.Message != "") != (e.Percent > MaxAccepted) || (e.Cut != nil) != (e.Percent > MaxAccepted) {
+			t.Fatalf("message %q, cut %+v at %v%%", e.Message, e.Cut, e.Percent)
+		}
+		if c := e.Cut; c != nil {
+			for _, p := range c.Parts {
+				if p.Kind != KindTag && p.Kind != KindARN {
+					t.Fatalf("cut a %s part", p.Kind)
+				}
+			}
+			if c.Fits != (c.Percent <= MaxAccepted) || len(c.Parts) > len(r.Tags)+len(r.PolicyARNs) {
+				t.Fatalf("cut %+v of %d tags and %d ARNs", c, len(r.Tags), len(r.PolicyARNs))
+			}
 		}
 		if e.TagsOnly != (policy == "" && arn == "") {
 			t.Fatalf("TagsOnly %v for policy %q arn %q", e.TagsOnly, policy, arn)
@@ -76,6 +88,11 @@ func FuzzEstimate(f *testing.F) {
 		}
 		if Minify(m) != m {
 			t.Fatalf("Minify not idempotent: %q -> %q -> %q", policy, m, Minify(m))
+		}
+		minified := r
+		minified.Policy = m
+		if a, b := DefaultModel.EstimateTotal(r), DefaultModel.EstimateTotal(minified); a.Percent != b.Percent && m != "" {
+			t.Fatalf("minifying changed the estimate from %v%% to %v%%", a.Percent, b.Percent)
 		}
 	})
 }

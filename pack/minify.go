@@ -3,25 +3,28 @@ package pack
 import "encoding/json"
 
 // Minify returns policy without insignificant JSON whitespace (space, tab, CR
-// and LF outside strings, RFC 8259 §2). Strings, including their escapes, are
-// kept byte for byte. A policy that is not valid JSON is returned unchanged.
+// and LF outside strings, RFC 8259 §2): the form the estimator packs, since STS
+// does not pack whitespace. Strings, including their escapes, are kept byte for
+// byte. A policy that is not valid JSON is returned unchanged.
 func Minify(policy string) string {
-	buf := make([]byte, 0, len(policy))
-	out, _ := appendPolicy(buf, policy, true)
+	if !json.Valid([]byte(policy)) {
+		return policy
+	}
+	out, _ := appendPolicy(make([]byte, 0, len(policy)), policy)
 	if len(out) == len(policy) {
 		return policy
 	}
 	return string(out)
 }
 
-// appendPolicy appends policy to dst, minified when strip is true and the
-// policy is valid JSON, and counts the entries of every Action and NotAction
-// member (a string value counts one, an array counts its string elements).
-// Counting tolerates invalid JSON.
-func appendPolicy(dst []byte, policy string, strip bool) ([]byte, int) {
+// appendPolicy appends policy to dst without whitespace outside strings, and
+// counts the entries of every Action and NotAction member (a string value
+// counts one, an array counts its string elements). It does not validate the
+// policy: for valid JSON the result is [Minify]'s; invalid JSON, which STS
+// rejects anyway, is still stripped and counted as far as it goes.
+func appendPolicy(dst []byte, policy string) ([]byte, int) {
 	start := len(dst)
 	dst = append(dst, policy...)
-	strip = strip && json.Valid(dst[start:])
 	var sc actionScanner
 	w := start
 	inString, escaped := false, false
@@ -42,9 +45,7 @@ func appendPolicy(dst []byte, policy string, strip bool) ([]byte, int) {
 			inString = true
 			sc.open = r
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			if strip {
-				continue
-			}
+			continue
 		default:
 			sc.punct(c)
 		}

@@ -62,17 +62,15 @@ func TestActionCount(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, strip := range []bool{false, true} {
-				if _, got := appendPolicy(nil, tt.policy, strip); got != tt.want {
-					t.Errorf("strip=%v: %d actions, want %d", strip, got, tt.want)
-				}
+			if _, got := appendPolicy(nil, tt.policy); got != tt.want {
+				t.Errorf("%d actions, want %d", got, tt.want)
 			}
 		})
 	}
 }
 
 func TestAppendPolicy_KeepsPrefix(t *testing.T) {
-	out, _ := appendPolicy([]byte("prefix "), `{ "a" : 1 }`, true)
+	out, _ := appendPolicy([]byte("prefix "), `{ "a" : 1 }`)
 	if string(out) != `prefix {"a":1}` {
 		t.Errorf("got %q", out)
 	}

@@ -5,59 +5,67 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"unicode"
-
-	"github.com/klauspost/compress/flate"
 )
 
 // Model holds every constant of the PackedPolicySize estimator. The zero value
 // is not usable; start from [DefaultModel], [LoadModel] or [Fit].
 //
-// The estimator has two regimes, chosen the way STS chooses its error message:
+// The estimator has two regimes, chosen the way STS chooses its error message,
+// and one budget:
 //
-//   - Policy regime (a session policy or at least one policy ARN is present):
-//     the minified policy, the policy ARNs and the tag keys and values
-//     (session tags, then inherited transitive tags) are concatenated and
-//     compressed with raw DEFLATE at Level with Dictionary preset. The estimate
-//     is (compressed bytes + ActionBytes × Action entries) / BytesPerPercent.
-//   - Tags regime (neither policy nor policy ARNs): tags are counted as if not
-//     compressed. The estimate is the sum over tags of
-//     (key bytes + value bytes + TagOverheadBytes) / TagBytesPerPercent.
+//   - Tags regime (neither policy nor policy ARNs): tags are stored raw. The
+//     estimate is the sum over tags (session tags, then inherited transitive
+//     tags) of (key bytes + value bytes + TagOverheadBytes) / TagBytesPerPercent.
+//   - Policy regime (a session policy or at least one policy ARN): the
+//     minified policy is compressed with raw DEFLATE (klauspost/compress's
+//     stateless encoder) with Dictionary preset; then the policy ARNs and the
+//     tag keys and values, concatenated, are compressed with the dictionary
+//     and the policy before them preset. The estimate is
+//     (policy bytes + ActionBytes × Action entries) / BytesPerPercent +
+//     (ARN and tag bytes) / TagBytesPerPercent.
 //
-// The band around the unrounded estimate r is r ± (BandAbsolute + BandRelative × r).
-// docs/packed-size.md explains where each value comes from.
+// TagBytesPerPercent is the budget: about 4.6 packed bytes per percent, for raw
+// tags and for everything compressed beside the policy alike. The policy has
+// its own rate because DEFLATE's size is only a proxy for the size of STS's
+// packed policy.
+//
+// The band around the unrounded estimate r of a request whose policy has n
+// Action and NotAction entries is r ± (BandAbsolute + BandRelative × r +
+// BandPerAction × n). docs/packed-size.md explains where each value comes from.
 type Model struct {
-	// Version names the model in estimates and reports, e.g. "pack-model/1".
+	// Version names the model in estimates and reports: ModelVersion, or
+	// ModelVersion followed by "+" and a label ("pack-model/2+fit").
 	Version string `json:"version"`
-	// Level is the DEFLATE compression level, 1 (fastest) to 9 (best).
-	Level int `json:"level"`
 	// Dictionary is the DEFLATE preset dictionary: vocabulary the packed
-	// format is assumed to encode cheaply (at most 32 KiB).
+	// format is assumed to encode cheaply (at most 8 KiB, the most the
+	// stateless encoder uses).
 	Dictionary string `json:"dictionary"`
-	// PackWhitespace reports whether policy whitespace is packed as sent.
-	// When false, the policy is minified first (STS is assumed to
-	// re-serialise it), so minifying cannot lower the estimate.
-	PackWhitespace bool `json:"packWhitespace"`
-	// BytesPerPercent is the number of compressed bytes that cost 1% in the
-	// policy regime.
+	// BytesPerPercent is the number of compressed policy bytes that cost 1%.
 	BytesPerPercent float64 `json:"bytesPerPercent"`
-	// ActionBytes is the extra cost, in compressed-byte equivalents, of each
+	// ActionBytes is the extra cost, in compressed policy bytes, of each
 	// entry of an Action or NotAction element in the policy.
 	ActionBytes float64 `json:"actionBytes"`
-	// TagBytesPerPercent is the number of raw tag bytes (UTF-8 key plus value)
-	// that cost 1% in the tags regime.
+	// TagBytesPerPercent is the number of packed bytes that cost 1%: raw tag
+	// bytes (UTF-8 key plus value) in the tags regime, compressed ARN and tag
+	// bytes in the policy regime.
 	TagBytesPerPercent float64 `json:"tagBytesPerPercent"`
 	// TagOverheadBytes is the fixed cost of each tag in the tags regime, in raw
 	// tag-byte equivalents.
 	TagOverheadBytes float64 `json:"tagOverheadBytes"`
-	// BandRelative is the relative half-width of the uncertainty band.
-	BandRelative float64 `json:"bandRelative"`
 	// BandAbsolute is the absolute half-width of the band, in points.
 	BandAbsolute float64 `json:"bandAbsolute"`
+	// BandRelative is the half-width of the band per point of estimate.
+	BandRelative float64 `json:"bandRelative"`
+	// BandPerAction is the half-width of the band per Action or NotAction
+	// entry of the policy, in points.
+	BandPerAction float64 `json:"bandPerAction"`
 }
 
-// ModelVersion is the version string of [DefaultModel].
-const ModelVersion = "pack-model/1"
+// ModelVersion is the version string of [DefaultModel], and the prefix of the
+// version of every model this package evaluates.
+const ModelVersion = "pack-model/2"
 
 // policyDictionary is the preset dictionary of [DefaultModel]: the element
 // names and fixed values of the IAM JSON policy grammar (IAM User Guide,
@@ -74,39 +82,44 @@ const policyDictionary = `"Id":"","NotPrincipal":{"AWS":"","Service":"","Federat
 	`arn:aws:iam::aws:policy/arn:aws:iam::` +
 	`{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":["*"],"Resource":["*"]}]}`
 
-// DefaultModel is pack-model/1, fitted by weighted least squares ([Fit]) to the
-// grade A and B data points of docs/packed-size.md, with inputs reconstructed
-// where the sources publish them only in part. docs/packed-size.md lists the
-// points, the weights and each point's error; TestDefaultModel_IsTheFit keeps
-// these constants equal to that fit.
+// DefaultModel is pack-model/2, fitted by weighted least squares ([Fit]) to
+// every grade A data point of docs/packed-size.md (real AWS results with exact
+// inputs) and, with less weight, to the grade B points (real results whose
+// inputs are partly reconstructed). docs/packed-size.md lists the points, the
+// weights, each point's error and the leave-one-out error of every grade A
+// point; TestDefaultModel_IsTheFit keeps these constants equal to that fit.
 var DefaultModel = Model{
-	Version: ModelVersion,
-	// Level 9 is the reference: at levels 5 and 6 the preset dictionary barely
-	// helps small policies (the 5% GetFederationToken point comes out at 22%).
-	Level:      flate.BestCompression,
+	Version:    ModelVersion,
 	Dictionary: policyDictionary,
-	// The GetFederationToken CLI example (grade B, 36%) fits its minified
-	// policy; its pretty-printed file would cost about 10 points more, so STS
-	// is taken to re-serialise the policy (docs/packed-size.md, hypothesis 3).
-	PackWhitespace: false,
-	// Policy regime, fitted to GetFederationToken 36%, Polaris 118%, VM-Poppy
-	// 118% and CrewPoppy 157%: a budget of about 470 compressed bytes.
-	BytesPerPercent: 4.70,
-	// Same fit: each Action entry costs about 1.3% on top of its compressed
-	// text (VM-Poppy: 31 actions 118%, 18 actions 82%; AgentsPoppy: "the packed
-	// size grows with action count").
-	ActionBytes: 6.1,
-	// Tags regime, fitted to 9 × (T1..T9 = 250 × "a") = 498% (grade A,
-	// configure-aws-credentials#1898) and the 6 inherited EKS Pod Identity tags
-	// = 74% (grade B, containers-roadmap#2413).
-	TagBytesPerPercent: 4.78,
-	TagOverheadBytes:   12.2,
-	// The largest relative error on a grade A, B or C point is 12%
-	// (Polaris, METR 13 IDs); the band is 15% plus 2 points.
-	BandRelative: 0.15,
-	// STS reports whole percent, rounded up (assumed); 2 points cover rounding
-	// and the scatter of very small requests.
+	// Policy regime: the exact AssumeRole policies of 145 and 606 minified
+	// characters (16% and 64%, 1 and 23 actions) and the exact allow-all
+	// GetFederationToken policy (4%): STS packs a policy in about 12% more
+	// bytes than its DEFLATE size.
+	BytesPerPercent: 4.100,
+	// Same fit: well under a byte per action. The action-heavy
+	// reconstructions (VM-Poppy 31 actions, CrewPoppy 42) would need about
+	// 6; exact points outrank them, and the band widens with the actions
+	// instead (BandPerAction).
+	ActionBytes: 0.1154,
+	// Tags regime, fitted to the five exact tags-only AssumeRole points (2
+	// and 3 one-character tags: 2% and 3%; 6 EKS Pod Identity tags: 55% and
+	// 61%; 9 × 250 "a": 498%): the budget of about 460 bytes, and about 2
+	// bytes per tag.
+	TagBytesPerPercent: 4.596,
+	TagOverheadBytes:   2.086,
+	// STS reports whole percent, rounded up (assumed); 2 points cover the
+	// rounding and the exact points' scatter.
 	BandAbsolute: 2,
+	// The band holds every fitted point's leave-one-out prediction (its
+	// prediction by the model fitted without it), give or take the point's
+	// own uncertainty: 1% of the estimate for tags and ARNs (9 × 250 "a",
+	// predicted without it, comes out at 504%) ...
+	BandRelative: 0.01,
+	// ... and 0.45 points per action, where the exact 23-action point and
+	// the action-heavy reconstructions disagree: CrewPoppy's 42 actions
+	// (157%, predicted 120% without it, σ 15) need 0.45, the 23-action point
+	// (64%, predicted 77% without it) 0.43.
+	BandPerAction: 0.45,
 }
 
 // Validate reports the first constant of m that is missing or out of range.
@@ -116,8 +129,8 @@ func (m Model) Validate() error {
 		return fmt.Errorf("pack: invalid model: version must be 1 to 64 characters, got %d", len(m.Version))
 	case !printable(m.Version):
 		return fmt.Errorf("pack: invalid model: version %q contains a control character", m.Version)
-	case m.Level < flate.BestSpeed || m.Level > flate.BestCompression:
-		return fmt.Errorf("pack: invalid model: level is %d, must be 1 to 9", m.Level)
+	case m.Version != ModelVersion && !strings.HasPrefix(m.Version, ModelVersion+"+"):
+		return fmt.Errorf("pack: invalid model: version %q is not %s or %s+LABEL", m.Version, ModelVersion, ModelVersion)
 	case len(m.Dictionary) > maxDictionary:
 		return fmt.Errorf("pack: invalid model: dictionary is %d bytes, at most %d allowed", len(m.Dictionary), maxDictionary)
 	}
@@ -131,8 +144,9 @@ func (m Model) Validate() error {
 		{"actionBytes", m.ActionBytes, 0, maxSlope, false},
 		{"tagBytesPerPercent", m.TagBytesPerPercent, 0, maxSlope, true},
 		{"tagOverheadBytes", m.TagOverheadBytes, 0, maxSlope, false},
-		{"bandRelative", m.BandRelative, 0, maxBand, false},
 		{"bandAbsolute", m.BandAbsolute, 0, 100, false},
+		{"bandRelative", m.BandRelative, 0, maxBand, false},
+		{"bandPerAction", m.BandPerAction, 0, 100, false},
 	}
 	for _, c := range checks {
 		if math.IsNaN(c.v) || c.v < c.min || c.v > c.max || (c.open && c.v == c.min) {
@@ -146,9 +160,9 @@ func (m Model) Validate() error {
 	return nil
 }
 
-// maxDictionary is the DEFLATE window size (RFC 1951 §2): a longer preset
-// dictionary could not be referenced.
-const maxDictionary = 32 << 10
+// maxDictionary is the most of a preset dictionary the stateless encoder
+// uses; a longer one would be cut to its last 8 KiB.
+const maxDictionary = 8 << 10
 
 func printable(s string) bool {
 	for _, r := range s {
@@ -172,11 +186,16 @@ func (m Model) MarshalJSON() ([]byte, error) {
 }
 
 // LoadModel decodes a model written by [Model.MarshalJSON] and validates it.
-// Unknown fields, missing fields and out-of-range constants are errors.
+// Unknown fields, missing fields and out-of-range constants are errors. A
+// pack-model/1 file is refused with a message that says so: its constants
+// belong to a formula this package no longer evaluates.
 func LoadModel(data []byte) (Model, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
 		return Model{}, fmt.Errorf("pack: model file: %w", err)
+	}
+	if old := v1Version(fields); old != "" {
+		return Model{}, fmt.Errorf("pack: model file: this is a pack-model/1 model (%q); policylint now evaluates %s, whose formula differs (it charges session tags far less): fit a new model with policylint pack --calibrate CLOUDTRAIL.json --fit MODEL.json", old, ModelVersion)
 	}
 	for _, name := range modelFields {
 		if _, ok := fields[name]; !ok {
@@ -195,8 +214,26 @@ func LoadModel(data []byte) (Model, error) {
 	return Model(m), nil
 }
 
+// v1Version returns the version of a pack-model/1 file ("pack-model/1" when it
+// names none), or "" for any other file. pack-model/1 files have a "level"
+// field, which pack-model/2 dropped, and a version starting "pack-model/1".
+func v1Version(fields map[string]json.RawMessage) string {
+	var version string
+	if raw, ok := fields["version"]; ok {
+		_ = json.Unmarshal(raw, &version)
+	}
+	_, level := fields["level"]
+	if !level && !strings.HasPrefix(version, "pack-model/1") {
+		return ""
+	}
+	if !strings.HasPrefix(version, "pack-model/1") || !printable(version) || len(version) > 64 {
+		return "pack-model/1"
+	}
+	return version
+}
+
 // modelFields lists the JSON names of every Model field; all are required.
 var modelFields = []string{
-	"version", "level", "dictionary", "packWhitespace", "bytesPerPercent", "actionBytes",
-	"tagBytesPerPercent", "tagOverheadBytes", "bandRelative", "bandAbsolute",
+	"version", "dictionary", "bytesPerPercent", "actionBytes", "tagBytesPerPercent", "tagOverheadBytes",
+	"bandAbsolute", "bandRelative", "bandPerAction",
 }

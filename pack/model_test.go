@@ -7,25 +7,32 @@ import (
 	"testing"
 )
 
-// fitObservations are the points pack-model/1 is fitted to: every grade A and
-// B point whose inputs are known or reconstructed, weighted by 1/sigma².
+// fitObservations are the points pack-model/2 is fitted to: every grade A
+// point with something to pack, and the grade B points with a bounded
+// reconstruction, with their uncertainty.
 func fitObservations() []Observation {
 	var obs []Observation
 	for _, p := range dataPoints() {
-		if p.sigma > 0 {
-			obs = append(obs, Observation{Request: p.req, Percent: p.observed, Weight: 1 / (p.sigma * p.sigma), Source: p.name})
+		if p.fit {
+			obs = append(obs, Observation{Request: p.req, Percent: p.observed, Sigma: p.sigma, Source: p.name})
 		}
 	}
 	return obs
 }
 
-// TestDefaultModel_IsTheFit is the fitting procedure of pack-model/1: Fit on
-// the grade A and B points must reproduce DefaultModel's slopes (which are
-// rounded to three figures), so the constants cannot drift from the data.
+// TestDefaultModel_IsTheFit is the fitting procedure of pack-model/2: Fit on
+// the grade A and B points must reproduce DefaultModel's constants (the slopes
+// rounded to four figures, the band exactly), and the rounding must change
+// no estimate, so the constants cannot drift from the data.
 func TestDefaultModel_IsTheFit(t *testing.T) {
-	for _, p := range fitObservations() {
-		if g := findPoint(t, p.Source).grade; g != "A" && g != "B" {
-			t.Errorf("%s: grade %s point is fitted; only A and B may be", p.Source, g)
+	for _, p := range dataPoints() {
+		switch {
+		case p.fit && p.grade != "A" && p.grade != "B":
+			t.Errorf("%s: grade %s point is fitted; only A and B may be", p.name, p.grade)
+		case !p.fit && p.grade == "A" && len(p.req.Tags)+len(p.req.PolicyARNs)+len(p.req.InheritedTags) > 0:
+			t.Errorf("%s: grade A point with something to pack is not fitted", p.name)
+		case p.grade == "A" && (p.sigma != 0 || p.recon != ""):
+			t.Errorf("%s: grade A point with an uncertainty or a reconstruction", p.name)
 		}
 	}
 	fit := Fit(fitObservations(), DefaultModel)
@@ -39,13 +46,23 @@ func TestDefaultModel_IsTheFit(t *testing.T) {
 		{"TagOverheadBytes", fit.TagOverheadBytes, DefaultModel.TagOverheadBytes},
 	}
 	for _, g := range got {
-		t.Logf("%-18s fit %.4f, DefaultModel %.4f", g.name, g.fit, g.dflt)
-		if math.Abs(g.fit-g.dflt) > 0.01*g.dflt {
-			t.Errorf("%s: fit gives %.4f, DefaultModel has %.4f (more than 1%% apart)", g.name, g.fit, g.dflt)
+		t.Logf("%-18s fit %.5f, DefaultModel %.5f", g.name, g.fit, g.dflt)
+		if math.Abs(g.fit-g.dflt) > 0.001*g.dflt {
+			t.Errorf("%s: fit gives %.5f, DefaultModel has %.5f (more than 0.1%% apart)", g.name, g.fit, g.dflt)
 		}
 	}
-	if fit.BandRelative > DefaultModel.BandRelative {
-		t.Errorf("fitted points need a relative band of %.2f, DefaultModel has %.2f", fit.BandRelative, DefaultModel.BandRelative)
+	t.Logf("band: fit %v + %v×r + %v×actions, DefaultModel %v + %v×r + %v×actions",
+		fit.BandAbsolute, fit.BandRelative, fit.BandPerAction, DefaultModel.BandAbsolute, DefaultModel.BandRelative, DefaultModel.BandPerAction)
+	if fit.BandRelative != DefaultModel.BandRelative || fit.BandPerAction != DefaultModel.BandPerAction {
+		t.Errorf("fit gives a band of %v×r + %v×actions, DefaultModel has %v×r + %v×actions",
+			fit.BandRelative, fit.BandPerAction, DefaultModel.BandRelative, DefaultModel.BandPerAction)
+	}
+	rounded := fit
+	rounded.Version = DefaultModel.Version
+	for _, p := range dataPoints() {
+		if a, b := rounded.Estimate(p.req), DefaultModel.Estimate(p.req); a.Percent != b.Percent {
+			t.Errorf("%s: the unrounded fit estimates %v%%, DefaultModel %v%%", p.name, a.Percent, b.Percent)
+		}
 	}
 }
 
@@ -53,7 +70,7 @@ func TestDefaultModel_Valid(t *testing.T) {
 	if err := DefaultModel.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if DefaultModel.Version != "pack-model/1" {
+	if DefaultModel.Version != "pack-model/2" {
 		t.Errorf("version %q", DefaultModel.Version)
 	}
 }
@@ -67,15 +84,16 @@ func TestModel_Validate(t *testing.T) {
 		{"empty version", func(m *Model) { m.Version = "" }, "version must be 1 to 64"},
 		{"long version", func(m *Model) { m.Version = strings.Repeat("v", 65) }, "version must be 1 to 64"},
 		{"control character", func(m *Model) { m.Version = "a\nb" }, "control character"},
-		{"level 0", func(m *Model) { m.Level = 0 }, "level is 0"},
-		{"level 10", func(m *Model) { m.Level = 10 }, "level is 10"},
-		{"dictionary too long", func(m *Model) { m.Dictionary = strings.Repeat("x", 32<<10+1) }, "dictionary is 32769 bytes"},
+		{"another formula", func(m *Model) { m.Version = "pack-model/1+fit" }, `version "pack-model/1+fit" is not pack-model/2 or pack-model/2+LABEL`},
+		{"version without separator", func(m *Model) { m.Version = "pack-model/20" }, "is not pack-model/2"},
+		{"dictionary too long", func(m *Model) { m.Dictionary = strings.Repeat("x", 8<<10+1) }, "dictionary is 8193 bytes"},
 		{"zero slope", func(m *Model) { m.BytesPerPercent = 0 }, "bytesPerPercent is 0, must be above 0"},
 		{"NaN slope", func(m *Model) { m.TagBytesPerPercent = math.NaN() }, "tagBytesPerPercent is NaN"},
 		{"negative action cost", func(m *Model) { m.ActionBytes = -1 }, "actionBytes is -1"},
 		{"infinite overhead", func(m *Model) { m.TagOverheadBytes = math.Inf(1) }, "tagOverheadBytes is +Inf"},
 		{"band of 100%", func(m *Model) { m.BandRelative = 1 }, "bandRelative is 1"},
 		{"negative band", func(m *Model) { m.BandAbsolute = -2 }, "bandAbsolute is -2"},
+		{"NaN band per action", func(m *Model) { m.BandPerAction = math.NaN() }, "bandPerAction is NaN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,7 +109,7 @@ func TestModel_Validate(t *testing.T) {
 		})
 	}
 	ok := DefaultModel
-	ok.Level, ok.Dictionary, ok.ActionBytes, ok.BandRelative = 1, "", 0, 0
+	ok.Version, ok.Dictionary, ok.ActionBytes, ok.BandRelative, ok.BandPerAction = "pack-model/2+my label", "", 0, 0, 0
 	if err := ok.Validate(); err != nil {
 		t.Errorf("boundary values rejected: %v", err)
 	}
@@ -115,6 +133,11 @@ func TestLoadModel_RoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// v1File is a model file as pack-model/1's policylint pack --fit wrote it.
+const v1File = `{"version":"pack-model/1+fit","level":9,"dictionary":"","packWhitespace":false,` +
+	`"bytesPerPercent":4.7,"actionBytes":6.1,"tagBytesPerPercent":4.78,"tagOverheadBytes":12.2,` +
+	`"bandRelative":0.15,"bandAbsolute":2}`
 
 func TestLoadModel_Rejects(t *testing.T) {
 	good, err := json.Marshal(DefaultModel)
@@ -142,9 +165,12 @@ func TestLoadModel_Rejects(t *testing.T) {
 		{"array", []byte("[]"), "pack: model file:"},
 		{"missing field", edit(func(v map[string]any) { delete(v, "bytesPerPercent") }), `field "bytesPerPercent" is missing`},
 		{"unknown field", edit(func(v map[string]any) { v["bytesPerPercnet"] = 4.7 }), "unknown field"},
-		{"wrong type", edit(func(v map[string]any) { v["level"] = "nine" }), "pack: model file:"},
+		{"wrong type", edit(func(v map[string]any) { v["bandPerAction"] = "nine" }), "pack: model file:"},
 		{"nonsense value", edit(func(v map[string]any) { v["tagBytesPerPercent"] = -4.78 }), "tagBytesPerPercent is -4.78"},
 		{"trailing data", append(append([]byte{}, good...), []byte(` {}`)...), "after top-level value"},
+		{"pack-model/1 file", []byte(v1File), `this is a pack-model/1 model ("pack-model/1+fit"); policylint now evaluates pack-model/2`},
+		{"pack-model/1 file renamed", []byte(strings.Replace(v1File, "pack-model/1+fit", "ours", 1)), `this is a pack-model/1 model ("pack-model/1")`},
+		{"pack-model/1 version only", edit(func(v map[string]any) { v["version"] = "pack-model/1" }), "--calibrate CLOUDTRAIL.json --fit MODEL.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,7 +199,7 @@ func TestFit_Fallbacks(t *testing.T) {
 		t.Error("policy regime changed without policy observations")
 	}
 	// Bad observations are ignored.
-	bad := []Observation{{Request: pointGFT(), Percent: math.NaN()}, {Request: pointGFT(), Percent: 36, Weight: -1}}
+	bad := []Observation{{Request: pointGFT(), Percent: math.NaN()}, {Request: pointGFT(), Percent: 36, Sigma: -1}}
 	if m := Fit(bad, DefaultModel); m.BytesPerPercent != DefaultModel.BytesPerPercent {
 		t.Errorf("bad observations changed the model: %+v", m)
 	}

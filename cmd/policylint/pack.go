@@ -126,8 +126,9 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	type estimate struct {
-		path string
-		e    pack.Estimate
+		path     string
+		e        pack.Estimate
+		reported bool // STS reports a PackedPolicySize for the request
 	}
 	var out []estimate
 	for _, in := range files {
@@ -138,9 +139,9 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		if e, ok := linter.Estimate(displayName(file), src); ok {
-			out = append(out, estimate{displayName(file), e})
+			out = append(out, estimate{displayName(file), e, true})
 		} else {
-			out = append(out, estimate{displayName(file), pack.Estimate{Model: modelVersion(model)}})
+			out = append(out, estimate{displayName(file), pack.Estimate{Model: modelVersion(model)}, false})
 		}
 	}
 	for _, err := range errs {
@@ -153,14 +154,23 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Name    string  `json:"name"`
 			Percent float64 `json:"percent"`
 		}
+		type cut struct {
+			Parts   []part  `json:"parts"`
+			Percent float64 `json:"percent"`
+			Fits    bool    `json:"fits"`
+		}
 		type request struct {
-			Path            string  `json:"path"`
-			Percent         float64 `json:"percent"`
-			Low             float64 `json:"low"`
-			High            float64 `json:"high"`
-			Model           string  `json:"model"`
-			Message         string  `json:"message,omitempty"`
-			Parts           []part  `json:"parts"`
+			Path     string  `json:"path"`
+			Reported bool    `json:"reported"`
+			Percent  float64 `json:"percent"`
+			Low      float64 `json:"low"`
+			High     float64 `json:"high"`
+			Model    string  `json:"model"`
+			Message  string  `json:"message,omitempty"`
+			Parts    []part  `json:"parts"`
+			Cut      *cut    `json:"cut,omitempty"`
+			// MinifiedPercent equals Percent since pack-model/2 (STS does not pack
+			// whitespace); it stays for readers of layout version 1.
 			MinifiedPercent float64 `json:"minified_percent"`
 		}
 		doc := struct {
@@ -168,10 +178,16 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Requests []request `json:"requests"`
 		}{Version: 1, Requests: []request{}}
 		for _, o := range out {
-			r := request{Path: o.path, Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
-				Message: o.e.Message, Parts: []part{}, MinifiedPercent: o.e.MinifiedPercent}
+			r := request{Path: o.path, Reported: o.reported, Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
+				Message: o.e.Message, Parts: []part{}, MinifiedPercent: o.e.Percent}
 			for _, p := range o.e.Parts {
 				r.Parts = append(r.Parts, part{p.Kind, p.Name, round1(p.Percent)})
+			}
+			if c := o.e.Cut; c != nil {
+				r.Cut = &cut{Parts: []part{}, Percent: c.Percent, Fits: c.Fits}
+				for _, p := range c.Parts {
+					r.Cut.Parts = append(r.Cut.Parts, part{p.Kind, p.Name, round1(p.Percent)})
+				}
 			}
 			doc.Requests = append(doc.Requests, r)
 		}
@@ -186,7 +202,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		writeBreakdown(stdout, o.path, o.e)
+		writeBreakdown(stdout, o.path, o.e, o.reported)
 	}
 	return code
 }
@@ -200,10 +216,15 @@ func modelVersion(m *pack.Model) string {
 	return m.Version
 }
 
-// writeBreakdown writes one estimate for a reader.
-func writeBreakdown(w io.Writer, path string, e pack.Estimate) {
-	if len(e.Parts) == 0 {
-		fmt.Fprintf(w, "%s: nothing counts toward the packed size (no policy, policy ARNs or tags)\n", path)
+// writeBreakdown writes one estimate for a reader. reported is false for a request STS gives no
+// PackedPolicySize.
+func writeBreakdown(w io.Writer, path string, e pack.Estimate, reported bool) {
+	switch {
+	case !reported:
+		fmt.Fprintf(w, "%s: no packed size: STS returns no PackedPolicySize for an AssumeRole request without a policy, policy ARNs or tags\n", path)
+		return
+	case len(e.Parts) == 0:
+		fmt.Fprintf(w, "%s: 0%% of the packed budget: GetFederationToken reports 0 without a policy, policy ARNs or tags\n", path)
 		return
 	}
 	verdict := "STS accepts up to 100%"
@@ -225,8 +246,8 @@ func writeBreakdown(w io.Writer, path string, e pack.Estimate) {
 	for i, p := range e.Parts {
 		fmt.Fprintf(w, "  %s%s  %6.1f%%\n", names[i], strings.Repeat(" ", width-utf8.RuneCountInString(names[i])), p.Percent)
 	}
-	if e.MinifiedPercent < e.Percent {
-		fmt.Fprintf(w, "  minified, the policy would bring it to about %g%%\n", e.MinifiedPercent)
+	if advice := lint.CutAdvice(e); advice != "" {
+		fmt.Fprintf(w, "  to fit: %s\n", advice)
 	}
 }
 

@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -58,7 +62,7 @@ func cloudTrailFixture(t *testing.T) string {
 func TestPack_Calibrate(t *testing.T) {
 	trail := cloudTrailFixture(t)
 	r := runWith(t, "", "pack", "--calibrate", trail)
-	if r.code != exitOK || !strings.Contains(r.stdout, "2 records with a packed size, 1 skipped") || !strings.Contains(r.stdout, "model pack-model/1: mean error") {
+	if r.code != exitOK || !strings.Contains(r.stdout, "2 records with a packed size, 1 skipped") || !strings.Contains(r.stdout, "model pack-model/2: mean error") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	out := filepath.Join(t.TempDir(), "model.json")
@@ -87,7 +91,9 @@ func TestPack_Calibrate(t *testing.T) {
 }
 
 func TestPack_BadInputs(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"notjson.json": "{", "model.json": `{"version":"x"}`, "p.json": gftPolicy})
+	dir := writeFiles(t, map[string]string{"notjson.json": "{", "model.json": `{"version":"x"}`, "p.json": gftPolicy,
+		"v1.json": `{"version":"pack-model/1+fit","level":9,"dictionary":"","packWhitespace":false,"bytesPerPercent":4.7,` +
+			`"actionBytes":6.1,"tagBytesPerPercent":4.78,"tagOverheadBytes":12.2,"bandRelative":0.15,"bandAbsolute":2}`})
 	t.Chdir(dir)
 	for _, tt := range []struct {
 		args []string
@@ -97,6 +103,7 @@ func TestPack_BadInputs(t *testing.T) {
 		{[]string{"pack", "--calibrate", "missing.json"}, "policylint: --calibrate: missing.json: no such file"},
 		{[]string{"pack", "--model", "model.json", "p.json"}, "policylint: --model: model.json: model file: field"},
 		{[]string{"lint", "--model", "model.json", "p.json"}, "policylint: --model: model.json: model file: field"},
+		{[]string{"lint", "--model", "v1.json", "p.json"}, `policylint: --model: v1.json: model file: this is a pack-model/1 model ("pack-model/1+fit"); policylint now evaluates pack-model/2`},
 		{[]string{"pack", "--fit", "out.json", "p.json"}, "--fit needs --calibrate"},
 		{[]string{"pack"}, "no PATH given"},
 		{[]string{"pack", "--tag", "x", "p.json"}, "want KEY=VALUE"},
@@ -115,6 +122,7 @@ func TestPack_JSONLayout(t *testing.T) {
 		Version  int `json:"version"`
 		Requests []struct {
 			Path     string  `json:"path"`
+			Reported bool    `json:"reported"`
 			Percent  float64 `json:"percent"`
 			Low      float64 `json:"low"`
 			High     float64 `json:"high"`
@@ -134,7 +142,7 @@ func TestPack_JSONLayout(t *testing.T) {
 		t.Fatalf("layout: %s", r.stdout)
 	}
 	p := out.Requests[1] // empty.json sorts first
-	if !strings.HasSuffix(p.Path, "p.json") || p.Low > p.Percent || p.Percent > p.High || p.Model != "pack-model/1" || len(p.Parts) != 3 ||
+	if !strings.HasSuffix(p.Path, "p.json") || !p.Reported || p.Minified != p.Percent || p.Low > p.Percent || p.Percent > p.High || p.Model != "pack-model/2" || len(p.Parts) != 3 ||
 		p.Parts[0].Kind != "policy" || p.Parts[1].Kind != "arn" || p.Parts[2].Kind != "inherited-tag" || p.Parts[2].Name != "team" {
 		t.Errorf("request %+v", p)
 	}
@@ -144,5 +152,137 @@ func TestPack_JSONLayout(t *testing.T) {
 	}
 	if sum > p.Percent || sum < p.Percent-2 {
 		t.Errorf("parts add up to %.1f, estimate %g", sum, p.Percent)
+	}
+}
+
+// TestPack_EmptyRequests checks the two answers STS gives a request with no policy, policy ARNs
+// or tags (LocalStack's snapshots of AWS, grade A): AssumeRole returns no PackedPolicySize,
+// GetFederationToken returns 0.
+func TestPack_EmptyRequests(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"ar.json":  `{"RoleArn": "arn:aws:iam::123456789012:role/ci", "RoleSessionName": "build"}`,
+		"gft.json": `{"Name": "TestName", "DurationSeconds": 900}`,
+	})
+	t.Chdir(dir)
+	r := runWith(t, "", "pack", "ar.json", "gft.json")
+	want := "ar.json: no packed size: STS returns no PackedPolicySize for an AssumeRole request without a policy, policy ARNs or tags\n\n" +
+		"gft.json: 0% of the packed budget: GetFederationToken reports 0 without a policy, policy ARNs or tags\n"
+	if r.code != exitOK || r.stdout != want {
+		t.Errorf("exit %d\n%s%s\nwant\n%s", r.code, r.stdout, r.stderr, want)
+	}
+	r = runWith(t, "", "pack", "--format", "json", "ar.json", "gft.json")
+	var out struct {
+		Requests []struct {
+			Reported bool    `json:"reported"`
+			Percent  float64 `json:"percent"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || len(out.Requests) != 2 ||
+		out.Requests[0].Reported || !out.Requests[1].Reported || out.Requests[1].Percent != 0 {
+		t.Errorf("%v\n%s", err, r.stdout)
+	}
+	if r := runWith(t, "", "lint", "ar.json", "gft.json"); r.code != exitOK || r.stdout != "" {
+		t.Errorf("lint: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestPack_Cut checks that pack shows what an over-budget request must drop, in text and JSON.
+func TestPack_Cut(t *testing.T) {
+	r := runWith(t, "", "pack", "../../testdata/rules/packed-size/two-long-tags.json")
+	if r.code != exitOK || !strings.Contains(r.stdout, "\n  to fit: removing tag \"") || !strings.Contains(r.stdout, "would bring it to about 85%\n") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runWith(t, "", "pack", "--format", "json", "../../testdata/rules/packed-size/two-long-tags.json")
+	var out struct {
+		Requests []struct {
+			Percent float64 `json:"percent"`
+			Cut     *struct {
+				Parts []struct {
+					Kind string `json:"kind"`
+				} `json:"parts"`
+				Percent float64 `json:"percent"`
+				Fits    bool    `json:"fits"`
+			} `json:"cut"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || len(out.Requests) != 1 {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	c := out.Requests[0].Cut
+	if c == nil || !c.Fits || c.Percent > 100 || len(c.Parts) != 1 || c.Parts[0].Kind != "tag" {
+		t.Errorf("cut %+v\n%s", c, r.stdout)
+	}
+}
+
+// sharedExactPoints is ../shared/docs/packed-datapoints-exact.json beside the repository: real
+// AWS results with exact inputs, each with a request file in packed-points/.
+const sharedExactPoints = "../../../shared/docs/packed-datapoints-exact.json"
+
+// TestPack_SharedExactPoints runs every exact record's request file through policylint pack,
+// end to end (request-file parsing, Policy decoding, the operation's inference), and checks the
+// estimate is within 2 points of what AWS reported.
+func TestPack_SharedExactPoints(t *testing.T) {
+	data, err := os.ReadFile(sharedExactPoints)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("shared data points not found at %s (the shared tree sits beside the repository): skipping", sharedExactPoints)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var records []struct {
+		PackedPolicySize float64 `json:"packed_policy_size"`
+		Notes            string  `json:"notes"`
+	}
+	if err := json.Unmarshal(data, &records); err != nil {
+		t.Fatal(err)
+	}
+	fileRE := regexp.MustCompile(`Request file: (packed-points/[a-z0-9-]+\.json)`)
+	for i, rec := range records {
+		m := fileRE.FindStringSubmatch(rec.Notes)
+		if m == nil {
+			t.Errorf("record %d names no request file", i)
+			continue
+		}
+		path := filepath.Join(filepath.Dir(sharedExactPoints), m[1])
+		r := runWith(t, "", "pack", "--format", "json", path)
+		var out struct {
+			Requests []struct {
+				Reported bool    `json:"reported"`
+				Percent  float64 `json:"percent"`
+			} `json:"requests"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != exitOK || len(out.Requests) != 1 || !out.Requests[0].Reported {
+			t.Errorf("%s: exit %d, %v\n%s%s", m[1], r.code, err, r.stdout, r.stderr)
+			continue
+		}
+		got := out.Requests[0].Percent
+		t.Logf("%-50s AWS %3v%%  policylint pack %3v%%", m[1], rec.PackedPolicySize, got)
+		if math.Abs(got-rec.PackedPolicySize) > 2 {
+			t.Errorf("%s: estimate %v%%, AWS reported %v%%", m[1], got, rec.PackedPolicySize)
+		}
+	}
+}
+
+// TestREADME_PackExample checks that the README's policylint pack example shows what the command
+// prints.
+func TestREADME_PackExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "  $ policylint pack testdata/rules/packed-size/bad.json\n"
+	_, rest, ok := strings.Cut(string(readme), cmd)
+	shown, _, fenced := strings.Cut(rest, "  ```\n")
+	if !ok || !fenced {
+		t.Fatalf("README lacks the fenced example %q", cmd)
+	}
+	t.Chdir("../..")
+	r := runWith(t, "", "pack", "testdata/rules/packed-size/bad.json")
+	var want strings.Builder
+	for line := range strings.Lines(r.stdout) {
+		want.WriteString("  " + line)
+	}
+	if shown != want.String() {
+		t.Errorf("README shows:\n%s\npolicylint pack prints:\n%s", shown, want.String())
 	}
 }
