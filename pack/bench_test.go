@@ -1,6 +1,7 @@
 package pack
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -22,6 +23,10 @@ func benchPolicy2048() string {
 	}
 }
 
+// BenchmarkEstimate times an estimate with its breakdown (and, above 100%, its
+// cut), as lint makes it for a request it reports. The baseline sub-benchmark
+// decodes the small request's policy with encoding/json, a yardstick for the
+// machine: BENCHMARKS.md gives each case as a ratio to it as well.
 func BenchmarkEstimate(b *testing.B) {
 	var tags50 []Tag
 	for i := range 50 {
@@ -41,6 +46,15 @@ func BenchmarkEstimate(b *testing.B) {
 		{"tags-50", Request{PolicyARNs: []string{"arn:aws:iam::123456789012:policy/session"}, Tags: tags50}},
 		{"tags-50-only", Request{Tags: tags50}},
 	}
+	b.Run("baseline-json-decode-small", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v any
+			if err := json.Unmarshal([]byte(cases[0].req.Policy), &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

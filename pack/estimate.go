@@ -274,9 +274,11 @@ func (m Model) parts(r Request, s *scratch, f features) []Part {
 
 // cut finds the smallest set of r's session tags, then policy ARNs, largest
 // share first, whose removal brings the estimate to at most 100%. parts are
-// r's Parts. Removing more candidates never raises the estimate (tags are
-// removed before ARNs, so the regime changes only when nothing is left), so
-// a binary search over how many to remove takes O(log n) estimates.
+// r's Parts. Removing one more candidate lowers the estimate: exactly in the
+// tags regime, and as far as DEFLATE sizes grow with their input in the
+// policy regime (session tags go before ARNs, so the regime changes only with
+// the last ARN, when at most inherited tags are left). So a binary search over
+// how many to remove takes O(log n) estimates.
 func (m Model) cut(r Request, parts []Part) *Cut {
 	// Candidates are numbered: session tags 0..len(r.Tags)-1, then ARNs.
 	first := 0

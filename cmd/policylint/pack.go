@@ -221,7 +221,7 @@ func modelVersion(m *pack.Model) string {
 func writeBreakdown(w io.Writer, path string, e pack.Estimate, reported bool) {
 	switch {
 	case !reported:
-		fmt.Fprintf(w, "%s: no packed size: STS returns no PackedPolicySize for an AssumeRole request without a policy, policy ARNs or tags\n", path)
+		fmt.Fprintf(w, "%s: no packed size: STS returns no PackedPolicySize without a policy, policy ARNs or tags (only GetFederationToken reports 0)\n", path)
 		return
 	case len(e.Parts) == 0:
 		fmt.Fprintf(w, "%s: 0%% of the packed budget: GetFederationToken reports 0 without a policy, policy ARNs or tags\n", path)

@@ -165,7 +165,7 @@ func TestPack_EmptyRequests(t *testing.T) {
 	})
 	t.Chdir(dir)
 	r := runWith(t, "", "pack", "ar.json", "gft.json")
-	want := "ar.json: no packed size: STS returns no PackedPolicySize for an AssumeRole request without a policy, policy ARNs or tags\n\n" +
+	want := "ar.json: no packed size: STS returns no PackedPolicySize without a policy, policy ARNs or tags (only GetFederationToken reports 0)\n\n" +
 		"gft.json: 0% of the packed budget: GetFederationToken reports 0 without a policy, policy ARNs or tags\n"
 	if r.code != exitOK || r.stdout != want {
 		t.Errorf("exit %d\n%s%s\nwant\n%s", r.code, r.stdout, r.stderr, want)
