@@ -39,21 +39,21 @@ func packEmpty(r pack.Request) bool {
 }
 
 // Estimate returns the packed size estimate of a file's request, as the packed-size check makes
-// it, and false when STS reports no PackedPolicySize: an AssumeRole, AssumeRoleWithSAML or
-// AssumeRoleWithWebIdentity request with no policy, policy ARNs or tags (LocalStack's
-// snapshots of AWS; grade A in docs/packed-size.md). GetFederationToken reports one always: 0
-// without them.
-func (l *Linter) Estimate(path string, src []byte) (pack.Estimate, bool) {
+// it, or why there is none: the file holds no policy or request policylint reads, or it is an
+// AssumeRole, AssumeRoleWithSAML or AssumeRoleWithWebIdentity request with no policy, policy ARNs
+// or tags, for which STS reports no PackedPolicySize (LocalStack's snapshots of AWS; grade A in
+// docs/packed-size.md). GetFederationToken reports one always: 0 without them.
+func (l *Linter) Estimate(path string, src []byte) (e pack.Estimate, none string) {
 	pr, ok := l.prepareFile(path, src)
 	if !ok {
-		return pack.Estimate{}, false
+		return pack.Estimate{}, "the file holds no policy or request"
 	}
 	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
 	r := p.packRequest()
 	if packEmpty(r) && pr.req.op != GetFederationToken {
-		return pack.Estimate{}, false
+		return pack.Estimate{}, "STS returns no PackedPolicySize without a policy, policy ARNs or tags (only GetFederationToken reports 0)"
 	}
-	return l.cfg.model().Estimate(r), true
+	return l.cfg.model().Estimate(r), ""
 }
 
 // checkPackedSize estimates the packed size and reports it at or above the warning threshold,

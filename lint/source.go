@@ -373,7 +373,7 @@ func (p *Pass) retried(r pack.Request, msg string) (Severity, string) {
 	}
 	e := p.cfg.model().EstimateTotal(kept)
 	retry := fmt.Sprintf("; %s then drops the tags %s and retries once, at about %g%%", src.Sender, strings.Join(dropped, ", "), e.Percent)
-	if e.Percent >= 100 {
+	if e.Percent > pack.MaxAccepted {
 		return Error, msg + retry + ", which fails too"
 	}
 	return Warning, msg + retry + ", which passes, and the session then lacks those tags"

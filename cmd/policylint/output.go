@@ -85,7 +85,7 @@ func (e *estimates) record(rs []*lint.Result) {
 		if r.Doc == nil || r.Doc.Root == nil || !slices.Contains(e.inputs, r.Path) {
 			continue
 		}
-		if est, ok := e.linter.Estimate(r.Path, r.Doc.Src); ok {
+		if est, none := e.linter.Estimate(r.Path, r.Doc.Src); none == "" {
 			if e.byPath == nil {
 				e.byPath = map[string]pack.Estimate{}
 			}

@@ -126,9 +126,9 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	type estimate struct {
-		path     string
-		e        pack.Estimate
-		reported bool // STS reports a PackedPolicySize for the request
+		path string
+		e    pack.Estimate
+		none string // why STS reports no PackedPolicySize, or ""
 	}
 	var out []estimate
 	for _, in := range files {
@@ -138,11 +138,11 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			errs = append(errs, err)
 			continue
 		}
-		if e, ok := linter.Estimate(displayName(file), src); ok {
-			out = append(out, estimate{displayName(file), e, true})
-		} else {
-			out = append(out, estimate{displayName(file), pack.Estimate{Model: modelVersion(model)}, false})
+		e, none := linter.Estimate(displayName(file), src)
+		if none != "" {
+			e.Model = modelVersion(model)
 		}
+		out = append(out, estimate{displayName(file), e, none})
 	}
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
@@ -178,7 +178,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Requests []request `json:"requests"`
 		}{Version: 1, Requests: []request{}}
 		for _, o := range out {
-			r := request{Path: o.path, Reported: o.reported, Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
+			r := request{Path: o.path, Reported: o.none == "", Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
 				Message: o.e.Message, Parts: []part{}, MinifiedPercent: o.e.Percent}
 			for _, p := range o.e.Parts {
 				r.Parts = append(r.Parts, part{p.Kind, p.Name, round1(p.Percent)})
@@ -202,7 +202,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		writeBreakdown(stdout, o.path, o.e, o.reported)
+		writeBreakdown(stdout, o.path, o.e, o.none)
 	}
 	return code
 }
@@ -216,12 +216,11 @@ func modelVersion(m *pack.Model) string {
 	return m.Version
 }
 
-// writeBreakdown writes one estimate for a reader. reported is false for a request STS gives no
-// PackedPolicySize.
-func writeBreakdown(w io.Writer, path string, e pack.Estimate, reported bool) {
+// writeBreakdown writes one estimate for a reader, or none, why STS reports no PackedPolicySize.
+func writeBreakdown(w io.Writer, path string, e pack.Estimate, none string) {
 	switch {
-	case !reported:
-		fmt.Fprintf(w, "%s: no packed size: STS returns no PackedPolicySize without a policy, policy ARNs or tags (only GetFederationToken reports 0)\n", path)
+	case none != "":
+		fmt.Fprintf(w, "%s: no packed size: %s\n", path, none)
 		return
 	case len(e.Parts) == 0:
 		fmt.Fprintf(w, "%s: 0%% of the packed budget: GetFederationToken reports 0 without a policy, policy ARNs or tags\n", path)

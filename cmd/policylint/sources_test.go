@@ -58,7 +58,7 @@ func TestSources_WorkflowFolder(t *testing.T) {
 	if code != exitFindings || !strings.HasPrefix(out, ".github/workflows/export.yml:20:13: packed size is about ") {
 		t.Fatalf("exit %d, output:\n%s%s", code, out, stderr.String())
 	}
-	for _, want := range []string{"[PL3001 packed-size]", `tag "Branch"`, "drops the tags EventName, RunId, Job, TriggeringActor and retries once", "Repository tag as 60 characters (github.repository)"} {
+	for _, want := range []string{"[PL3001 packed-size]", `removing tags "Branch"`, "drops the tags EventName, RunId, Job, TriggeringActor and retries once", "Repository tag as 60 characters (github.repository)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
