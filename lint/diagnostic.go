@@ -106,3 +106,43 @@ func (r *Result) Max() (Severity, bool) {
 	}
 	return top, len(r.Diagnostics) > 0
 }
+
+// FileFindings collects the findings of one rule about one file that the command line finds
+// itself (links not followed, ignores that silenced nothing, custom rules that never fire), with
+// the bounds every finding has: at most maxPerRule of them, then one that counts the rest, and
+// messages cut to maxMessage bytes with secrets redacted.
+type FileFindings struct {
+	res  *Result
+	rule *Rule
+	sev  Severity
+	n    int
+	over Range
+}
+
+// NewFileFindings starts the findings of rule, at severity sev, about the file at path.
+func NewFileFindings(path string, rule *Rule, sev Severity) *FileFindings {
+	return &FileFindings{res: &Result{Path: path}, rule: rule, sev: sev}
+}
+
+// Add records a finding at rg.
+func (f *FileFindings) Add(rg Range, msg string) {
+	if f.n++; f.n > maxPerRule {
+		if f.n == maxPerRule+1 {
+			f.over = rg
+		}
+		return
+	}
+	f.res.Diagnostics = append(f.res.Diagnostics, Diagnostic{Code: f.rule.Code, Rule: f.rule.Slug, Severity: f.sev, Range: rg, Message: cutMessage(redact(msg))})
+}
+
+// Result returns the findings, with the count of those past the cap; nil when there are none.
+func (f *FileFindings) Result() *Result {
+	if f.n == 0 {
+		return nil
+	}
+	if f.n > maxPerRule {
+		f.res.Diagnostics = append(f.res.Diagnostics, Diagnostic{Code: f.rule.Code, Rule: f.rule.Slug, Severity: f.sev, Range: f.over,
+			Message: fmt.Sprintf("%s more %s findings in this file are not reported one by one", thousands(f.n-maxPerRule), f.rule.Slug)})
+	}
+	return f.res
+}

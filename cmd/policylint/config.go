@@ -11,6 +11,7 @@ import (
 
 	"github.com/policylint/policylint/internal/config"
 	"github.com/policylint/policylint/internal/fsroot"
+	"github.com/policylint/policylint/internal/quote"
 	"github.com/policylint/policylint/lint"
 )
 
@@ -104,16 +105,14 @@ func unusedIgnores(fsys *fsroot.FS, f *config.File, l *lint.Linter, cfg lint.Con
 		sev = s
 	}
 	src, _ := fsys.ReadFile(f.Path, config.MaxBytes)
-	r := &lint.Result{Path: displayPath(f.Path)}
+	at := lineOffsets(src)
+	out := lint.NewFileFindings(displayPath(f.Path), rule, sev)
 	for _, i := range unused {
 		ig := f.Ignores[i]
-		pos := lint.Pos{Line: ig.Line, Column: ig.Column, Offset: offsetOf(src, ig.Line, ig.Column)}
-		r.Diagnostics = append(r.Diagnostics, lint.Diagnostic{
-			Code: rule.Code, Rule: rule.Slug, Severity: sev, Range: lint.Range{Start: pos, End: pos},
-			Message: "ignore of " + ig.Rule + " in " + ig.Path + " silenced nothing: remove it, or fix its path or rule",
-		})
+		pos := lint.Pos{Line: ig.Line, Column: ig.Column, Offset: at(ig.Line, ig.Column)}
+		out.Add(lint.Range{Start: pos, End: pos}, fmt.Sprintf("ignore of %s in %s silenced nothing: remove it, or fix its path or rule", quote.Short(ig.Rule), quote.Short(ig.Path)))
 	}
-	return r
+	return out.Result()
 }
 
 // displayPath shows a path relative to the working folder when it is below it.
@@ -128,17 +127,24 @@ func displayPath(path string) string {
 	return path
 }
 
-// offsetOf returns the byte offset of a 1-based line and column (in characters) of src.
-func offsetOf(src []byte, line, column int) int {
-	off := 0
-	for l := 1; l < line && off < len(src); off++ {
-		if src[off] == '\n' {
-			l++
+// lineOffsets returns a function giving the byte offset of a 1-based line and column (in
+// characters) of src: the lines are found once, so many lookups stay linear.
+func lineOffsets(src []byte) func(line, column int) int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
 		}
 	}
-	for c := 1; c < column && off < len(src); c++ {
-		_, size := utf8.DecodeRune(src[off:])
-		off += size
+	return func(line, column int) int {
+		if line < 1 || line > len(starts) {
+			return len(src)
+		}
+		off := starts[line-1]
+		for c := 1; c < column && off < len(src) && src[off] != '\n'; c++ {
+			_, size := utf8.DecodeRune(src[off:])
+			off += size
+		}
+		return off
 	}
-	return off
 }

@@ -198,17 +198,21 @@ func neverFires(rs *sandbox.Rules, l *lint.Linter, cfg lint.Config) []*lint.Resu
 	if s, ok := cfg.Severity[rule.Slug]; ok {
 		sev = s
 	}
-	byFile := map[string]*lint.Result{}
-	var out []*lint.Result
+	byFile := map[string]*lint.FileFindings{}
+	var files []string
 	for _, w := range rs.Loaded.Warnings {
-		r, ok := byFile[w.File]
+		f, ok := byFile[w.File]
 		if !ok {
-			r = &lint.Result{Path: w.File}
-			byFile[w.File] = r
-			out = append(out, r)
+			f = lint.NewFileFindings(w.File, rule, sev)
+			byFile[w.File] = f
+			files = append(files, w.File)
 		}
 		pos := lint.Pos{Line: max(w.Row, 1), Column: max(w.Col, 1)}
-		r.Diagnostics = append(r.Diagnostics, lint.Diagnostic{Code: rule.Code, Rule: rule.Slug, Severity: sev, Message: w.Msg, Range: lint.Range{Start: pos, End: pos}})
+		f.Add(lint.Range{Start: pos, End: pos}, w.Msg)
+	}
+	out := make([]*lint.Result, 0, len(files))
+	for _, name := range files {
+		out = append(out, byFile[name].Result())
 	}
 	return out
 }

@@ -127,10 +127,9 @@ func linkResults(links []string, cfg lint.Config) []*lint.Result {
 	out := make([]*lint.Result, 0, len(links))
 	for _, l := range links {
 		start := lint.Pos{Line: 1, Column: 1}
-		out = append(out, &lint.Result{Path: l, Diagnostics: []lint.Diagnostic{{
-			Code: rule.Code, Rule: rule.Slug, Severity: sev, Range: lint.Range{Start: start, End: start},
-			Message: "symbolic link leads outside the repository, or nowhere: policylint does not follow it; lint its target by naming it, or remove the link",
-		}}})
+		f := lint.NewFileFindings(l, rule, sev)
+		f.Add(lint.Range{Start: start, End: start}, "symbolic link leads outside the repository, or nowhere: policylint does not follow it; lint its target by naming it, or remove the link")
+		out = append(out, f.Result())
 	}
 	return out
 }
