@@ -12,14 +12,32 @@ const MaxRunes = 64
 
 // Short quotes s as Go's %q does, cut to its first MaxRunes characters and an ellipsis.
 func Short(s string) string {
-	if utf8.RuneCountInString(s) <= MaxRunes {
-		return strconv.Quote(s)
+	head, cut := prefix(s)
+	if cut {
+		return strconv.Quote(head) + "…"
 	}
-	i, n := 0, 0
-	for n < MaxRunes {
+	return strconv.Quote(s)
+}
+
+// Cut is s cut to its first MaxRunes characters and an ellipsis, unquoted: for user data that
+// a message shows in a syntax of its own (an expression, ${{ x }}), or that is already quoted
+// (a parser's message).
+func Cut(s string) string {
+	if head, cut := prefix(s); cut {
+		return head + "…"
+	}
+	return s
+}
+
+// prefix is s's first MaxRunes characters, and whether s has more.
+func prefix(s string) (string, bool) {
+	i := 0
+	for n := 0; n < MaxRunes; n++ {
+		if i >= len(s) {
+			return s, false
+		}
 		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		n++
 	}
-	return strconv.Quote(s[:i]) + "…"
+	return s[:i], i < len(s)
 }

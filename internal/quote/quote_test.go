@@ -22,6 +22,21 @@ func TestShort_Boundaries(t *testing.T) {
 	}
 }
 
+func TestCut_Boundaries(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"env.ROLE", "env.ROLE"},
+		{strings.Repeat("a", MaxRunes), strings.Repeat("a", MaxRunes)},
+		{strings.Repeat("a", MaxRunes+1), strings.Repeat("a", MaxRunes) + "…"},
+		{strings.Repeat("é", MaxRunes+1), strings.Repeat("é", MaxRunes) + "…"},
+	}
+	for _, tt := range tests {
+		if got := Cut(tt.in); got != tt.want {
+			t.Errorf("Cut(%.20q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestShort_BoundedOnHugeInput(t *testing.T) {
 	if got := Short(strings.Repeat("x", 1<<20)); len(got) > 4*MaxRunes+8 {
 		t.Errorf("Short of 1 MiB is %d bytes", len(got))
