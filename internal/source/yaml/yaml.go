@@ -18,6 +18,7 @@ import (
 	goyaml "go.yaml.in/yaml/v3"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/quote"
 	"github.com/policylint/policylint/internal/source"
 )
 
@@ -41,9 +42,16 @@ type File struct {
 	// Documents counts the documents of the stream; only the first is read.
 	Documents int
 
-	lines  []int // byte offset at which each line starts
-	texts  map[*Node]source.Text
-	budget int // nodes Value may still render, against alias bombs
+	lines []int // byte offset at which each line starts
+	ends  []int // byte offset of each line's break (or of the file's end)
+	// runes holds the byte offset of each character of a file that is not all ASCII, and
+	// lineRunes the index of each line's first character in it, so that a node's column (in
+	// characters) is found in constant time; both are built on first use.
+	runes, lineRunes []int32
+	ascii            bool
+	texts            map[*Node]source.Text
+	nodeEnds         map[*Node]int
+	budget           int // nodes Value may still render, against alias bombs
 }
 
 // SyntaxError is why a text is not YAML, at a line.
@@ -54,24 +62,36 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return e.Msg }
 
-// maxNodes bounds the nodes Value renders: aliases can make a small file name a huge tree.
-const maxNodes = 1 << 20
+// maxNodes bounds the nodes Value renders: aliases can make a small file name a huge tree, and
+// no session policy or STS request has more than a few thousand values.
+const maxNodes = 1 << 17
+
+// maxDepth bounds how deeply Value nests: as deep as yaml's own limit on a file's nesting,
+// which aliases that name aliases could otherwise pass.
+const maxDepth = 10_000
 
 // Parse reads src. A syntax error is a *SyntaxError.
 func Parse(src []byte) (*File, error) {
-	f := &File{Src: src, texts: map[*Node]source.Text{}, budget: maxNodes}
+	f := &File{Src: src, texts: map[*Node]source.Text{}, nodeEnds: map[*Node]int{}, budget: maxNodes, ascii: true}
 	f.lines = append(f.lines, 0)
 	for i := 0; i < len(src); i++ { // LF, CR LF and a lone CR end a line, as in YAML
 		switch src[i] {
 		case '\r':
+			f.ends = append(f.ends, i)
 			if i+1 < len(src) && src[i+1] == '\n' {
 				i++
 			}
 			f.lines = append(f.lines, i+1)
 		case '\n':
+			f.ends = append(f.ends, i)
 			f.lines = append(f.lines, i+1)
+		default:
+			if src[i] >= utf8.RuneSelf {
+				f.ascii = false
+			}
 		}
 	}
+	f.ends = append(f.ends, len(src))
 	dec := goyaml.NewDecoder(strings.NewReader(string(src)))
 	for {
 		var doc Node
@@ -121,14 +141,46 @@ func (f *File) LineStart(line int) int {
 	return f.lines[line-1]
 }
 
-// offset converts a node's 1-based line and column (in characters) to a byte offset.
+// offset converts a node's 1-based line and column (in characters) to a byte offset, clamped
+// to the line, in constant time: a file of one long line has as many nodes as characters.
 func (f *File) offset(line, column int) int {
-	off := f.LineStart(line)
-	for c := 1; c < column && off < len(f.Src) && f.Src[off] != '\n' && f.Src[off] != '\r'; c++ {
+	if line < 1 || line > len(f.lines) {
+		return f.LineStart(line)
+	}
+	start, end := f.lines[line-1], f.ends[line-1]
+	if column <= 1 {
+		return start
+	}
+	if f.ascii {
+		return min(start+column-1, end)
+	}
+	if f.runes == nil {
+		f.indexRunes()
+	}
+	i := int(f.lineRunes[line-1]) + column - 1
+	if i >= len(f.runes) {
+		return end
+	}
+	return min(int(f.runes[i]), end)
+}
+
+// indexRunes records where each character of the file starts, and each line's first character.
+func (f *File) indexRunes() {
+	f.runes = make([]int32, 0, len(f.Src))
+	f.lineRunes = make([]int32, len(f.lines))
+	line := 0
+	for off := 0; off < len(f.Src); {
+		for line < len(f.lines) && f.lines[line] <= off {
+			f.lineRunes[line] = int32(len(f.runes))
+			line++
+		}
+		f.runes = append(f.runes, int32(off))
 		_, n := utf8.DecodeRune(f.Src[off:])
 		off += n
 	}
-	return off
+	for ; line < len(f.lines); line++ {
+		f.lineRunes[line] = int32(len(f.runes))
+	}
 }
 
 // Start returns the byte offset at which n is written (for a block scalar, its indicator).
@@ -141,6 +193,17 @@ func (f *File) Start(n *Node) int {
 
 // End returns the byte offset just past n as written.
 func (f *File) End(n *Node) int {
+	if end, ok := f.nodeEnds[n]; ok {
+		return end
+	}
+	end := f.end(n)
+	f.nodeEnds[n] = end
+	return end
+}
+
+// end is End, found from the end of n's last child: remembered, so that every node of a deep
+// tree is not walked down again.
+func (f *File) end(n *Node) int {
 	switch n.Kind {
 	case ScalarNode:
 		return f.Text(n).End
@@ -406,17 +469,24 @@ func unescape(src []byte, j int) (r rune, n int, brk bool) {
 // --cli-input-yaml) decodes it: integers and floats to numbers, true and false to booleans, null
 // and ~ to null, anything else to a string; aliases and << merge keys expanded.
 func (f *File) Value(n *Node) (source.Value, error) {
+	return f.value(n, 0)
+}
+
+func (f *File) value(n *Node, depth int) (source.Value, error) {
 	f.budget--
-	if f.budget < 0 {
-		return source.Value{}, fmt.Errorf("aliases expand to more than %d nodes", maxNodes)
+	switch {
+	case f.budget < 0:
+		return source.Value{}, fmt.Errorf("it holds more than %d values once its aliases are expanded; no session policy or STS request has so many", maxNodes)
+	case depth > maxDepth:
+		return source.Value{}, fmt.Errorf("its aliases nest values more than %d levels deep", maxDepth)
 	}
 	start, end := f.Start(n), f.End(n)
 	switch n.Kind {
 	case AliasNode:
 		if n.Alias == nil {
-			return source.Value{}, fmt.Errorf("alias *%s names no anchor", n.Value)
+			return source.Value{}, fmt.Errorf("alias *%s names no anchor", quote.Cut(n.Value))
 		}
-		return f.Value(n.Alias)
+		return f.value(n.Alias, depth+1)
 	case MappingNode:
 		v := source.Value{Kind: jsonpos.Object, Start: start, End: end}
 		var merges []*Node
@@ -426,22 +496,28 @@ func (f *File) Value(n *Node) (source.Value, error) {
 				merges = append(merges, val)
 				continue
 			}
-			mv, err := f.Value(val)
+			mv, err := f.value(val, depth+1)
 			if err != nil {
 				return v, err
 			}
 			v.Members = append(v.Members, source.Member{Key: f.keyText(k), Value: mv})
 		}
-		for _, m := range merges {
-			if err := f.merge(&v, m); err != nil {
-				return v, err
+		if len(merges) > 0 {
+			keys := map[string]bool{}
+			for _, m := range v.Members {
+				keys[m.Key.S] = true
+			}
+			for _, m := range merges {
+				if err := f.merge(&v, keys, m, depth+1); err != nil {
+					return v, err
+				}
 			}
 		}
 		return v, nil
 	case SequenceNode:
 		v := source.Value{Kind: jsonpos.Array, Start: start, End: end}
 		for _, e := range n.Content {
-			ev, err := f.Value(e)
+			ev, err := f.value(e, depth+1)
 			if err != nil {
 				return v, err
 			}
@@ -475,17 +551,21 @@ func (f *File) keyText(k *Node) source.Text {
 	return source.At(k.Value, f.Start(k), f.End(k))
 }
 
-// merge adds the members of the mapping (or mappings) m names that v does not have.
-func (f *File) merge(v *source.Value, m *Node) error {
+// merge adds the members of the mapping (or mappings) m names that v does not have; keys holds
+// v's keys.
+func (f *File) merge(v *source.Value, keys map[string]bool, m *Node, depth int) error {
 	if m.Kind == SequenceNode {
 		for _, e := range m.Content {
-			if err := f.merge(v, e); err != nil {
+			if e.Kind == SequenceNode {
+				continue // YAML merges mappings, or a list of mappings
+			}
+			if err := f.merge(v, keys, e, depth); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	mv, err := f.Value(m)
+	mv, err := f.value(m, depth)
 	if err != nil {
 		return err
 	}
@@ -493,7 +573,8 @@ func (f *File) merge(v *source.Value, m *Node) error {
 		return nil
 	}
 	for _, mm := range mv.Members {
-		if _, ok := v.Get(mm.Key.S); !ok {
+		if !keys[mm.Key.S] {
+			keys[mm.Key.S] = true
 			v.Members = append(v.Members, mm)
 		}
 	}

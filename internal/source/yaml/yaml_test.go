@@ -1,6 +1,7 @@
 package yaml
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -104,4 +105,72 @@ func FuzzText(f *testing.F) {
 		walk(file.Root, 0)
 		_, _ = file.Value(file.Root)
 	})
+}
+
+// TestStart_Columns: a node's column counts characters; on a long line of multi-byte
+// characters each node still starts at its own bytes (found in constant time, from an index).
+func TestStart_Columns(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("k: [")
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("é–x")
+	}
+	b.WriteString("]\nnext: \"ü\"\n")
+	src := b.String()
+	f, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := Get(f.Root, "k")
+	if len(seq.Content) != 1000 {
+		t.Fatalf("%d elements", len(seq.Content))
+	}
+	for i, e := range seq.Content {
+		if got := src[f.Start(e):f.End(e)]; got != "é–x" {
+			t.Fatalf("element %d is at %q", i, got)
+		}
+	}
+	if got := src[f.Start(Get(f.Root, "next")):]; got != "\"ü\"\n" {
+		t.Errorf("next is at %q", got)
+	}
+}
+
+// TestValue_Bounds: aliases that name aliases nest values past yaml's own limit, and a file
+// can name more values than any policy has; Value refuses both, and merges keep the first of
+// each key.
+func TestValue_Bounds(t *testing.T) {
+	var chain strings.Builder
+	chain.WriteString("a0: &a0 [x]\n")
+	for i := 1; i <= maxDepth+1; i++ {
+		fmt.Fprintf(&chain, "a%d: &a%d [*a%d]\n", i, i, i-1)
+	}
+	fmt.Fprintf(&chain, "last: *a%d\n", maxDepth+1)
+	wide := "k: [" + strings.Repeat("x, ", maxNodes) + "x]\n"
+	for _, c := range []struct{ src, key, want string }{{chain.String(), "last", "levels deep"}, {wide, "k", "more than 131072 values"}} {
+		f, err := Parse([]byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Value(Get(f.Root, c.key)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
+	f, err := Parse([]byte("base: &b {Effect: Deny, Sid: base}\np:\n  <<: [*b, {Action: x, Sid: other}]\n  Sid: own\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.Value(Get(f.Root, "p"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, m := range v.Members {
+		keys = append(keys, m.Key.S+"="+m.Value.Text.S)
+	}
+	if got := strings.Join(keys, " "); got != "Sid=own Effect=Deny Action=x" {
+		t.Errorf("merged %s", got)
+	}
 }
