@@ -528,9 +528,14 @@ func (p *Pass) flushCap() {
 		if at.doc == p.Doc {
 			in = p.in
 		}
-		p.addSeverity(p.rule.Severity, at, ptr, in, fmt.Sprintf("%s more %s findings in this file are not reported one by one", thousands(n), p.rule.Slug), nil)
+		p.addSeverity(p.rule.Severity, at, ptr, in, capMessage(n, p.rule.Slug), nil)
 	}
 	p.n = 0
+}
+
+// capMessage is the finding that stands for n findings of a rule past its cap.
+func capMessage(n int, slug string) string {
+	return fmt.Sprintf("%s more %s findings in this file are not reported one by one", thousands(n), slug)
 }
 
 // maxPerRule caps the findings of one rule in one file; past it, one more finding counts the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/policylint/policylint/internal/jsonpos"
@@ -270,12 +271,18 @@ func workflowPath(path string) bool {
 // file's result.
 func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) []*Result {
 	res := &Result{Path: path, Doc: host}
+	for _, s := range secretSpans(host.Src) {
+		res.Secrets = append(res.Secrets, host.Range(s[0], s[1]))
+	}
 	out := []*Result{res}
 	for i := range f.Docs {
 		d := &f.Docs[i]
 		doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
+		// The file's own secrets are found once above, not once per document: a workflow
+		// may have thousands of steps.
 		a := newAssembly()
-		a.file(host, path)
+		a.order = append(a.order, host)
+		a.byDoc[host] = &Result{Path: path, Doc: host}
 		a.embed(doc, host, d.Map)
 		rs := l.lintPrepared(l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d))
 		for _, diag := range rs[0].Diagnostics {
@@ -286,14 +293,63 @@ func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) 
 		res.Secrets = append(res.Secrets, rs[0].Secrets...)
 		out = append(out, rs[1:]...)
 	}
+	if f.Unread > 0 {
+		f.Findings = append(f.Findings, source.Finding{Rule: "not-checkable", Start: f.UnreadAt, End: f.UnreadAt,
+			Message: fmt.Sprintf("%s more requests in this file (from here on) are not checked: policylint checks the first %s of a file", thousands(f.Unread), thousands(source.MaxDocs))})
+	}
 	l.addFindings(res, host, f.Findings)
 	slices.SortStableFunc(res.Diagnostics, func(x, y Diagnostic) int {
 		return cmp.Or(cmp.Compare(x.Range.Start.Offset, y.Range.Start.Offset), strings.Compare(x.Code, y.Code))
 	})
+	res.Diagnostics = capFile(res.Diagnostics)
+	slices.SortFunc(res.Secrets, func(x, y Range) int { return cmp.Compare(x.Start.Offset, y.Start.Offset) })
 	return out
 }
 
-// addFindings gives a reader's findings of enabled rules to the result.
+// capFile keeps maxPerRule findings of each rule in a file of several documents, each of
+// which a Pass capped on its own, and makes the rest one finding that counts them, at the place
+// of the first left out, as a Pass does. diags are in the order of their places.
+func capFile(diags []Diagnostic) []Diagnostic {
+	kept := map[string]int{}
+	over := map[string]int{} // index in out of the finding that counts a rule's rest
+	count := map[string]int{}
+	out := diags[:0]
+	for _, d := range diags {
+		n, summary := capCount(d)
+		if !summary && kept[d.Code] < maxPerRule {
+			kept[d.Code]++
+			out = append(out, d)
+			continue
+		}
+		if _, ok := over[d.Code]; !ok {
+			over[d.Code] = len(out)
+			d.Related = nil
+			out = append(out, d)
+		}
+		count[d.Code] += n
+	}
+	for code, i := range over {
+		out[i].Message = capMessage(count[code], out[i].Rule)
+	}
+	return out
+}
+
+// capCount reads a finding a Pass made for the findings past a rule's cap: how many it stands
+// for. Any other finding stands for one.
+func capCount(d Diagnostic) (int, bool) {
+	head, ok := strings.CutSuffix(d.Message, capMessage(0, d.Rule)[1:])
+	if !ok {
+		return 1, false
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(head, ",", ""))
+	if err != nil || capMessage(n, d.Rule) != d.Message {
+		return 1, false
+	}
+	return n, true
+}
+
+// addFindings gives a reader's findings of enabled rules to the result, their messages redacted
+// and cut as a Pass does.
 func (l *Linter) addFindings(res *Result, host *jsonpos.Document, fs []source.Finding) {
 	for _, f := range fs {
 		r := RuleByName(f.Rule)
@@ -304,7 +360,7 @@ func (l *Linter) addFindings(res *Result, host *jsonpos.Document, fs []source.Fi
 			continue
 		}
 		res.Diagnostics = append(res.Diagnostics, Diagnostic{Code: r.Code, Rule: r.Slug, Severity: r.Severity,
-			Message: f.Message, In: f.At, Range: host.Range(f.Start, f.End)})
+			Message: cutMessage(redact(f.Message)), In: f.At, Range: host.Range(f.Start, f.End)})
 	}
 }
 

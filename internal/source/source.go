@@ -72,6 +72,28 @@ const (
 type File struct {
 	Docs     []Doc
 	Findings []Finding
+	// Unread counts the documents past MaxDocs, not read; UnreadAt is where the first is.
+	Unread   int
+	UnreadAt int
+}
+
+// MaxDocs bounds the documents a reader takes from one file. Each is a whole STS request, with
+// the session tags its consumer adds, made from a few lines of the file (a workflow step, a
+// provider block): far more than any real file has, few enough that a hostile one cannot make
+// the checks cost a thousand times its size.
+const MaxDocs = 1000
+
+// Full reports whether the file has MaxDocs documents, and then counts the document at start
+// as unread: a reader asks before it builds one.
+func (f *File) Full(start int) bool {
+	if len(f.Docs) < MaxDocs {
+		return false
+	}
+	if f.Unread == 0 {
+		f.UnreadAt = start
+	}
+	f.Unread++
+	return true
 }
 
 // Finding is a problem a reader found itself, with its range in the user's file. Rule is the
@@ -290,18 +312,25 @@ func render(b *TextBuilder, v Value) {
 }
 
 // renderString writes t as a JSON string. An escape maps to the character it writes; runs of
-// plain characters map byte for byte.
+// plain characters map byte for byte, each run copied whole, so that a long value costs one
+// piece of the map, not one a character.
 func renderString(b *TextBuilder, t Text) {
 	b.Atom(`"`, t.Start)
 	s := t.S
+	run := 0 // where the run of plain characters being read started
 	for k := 0; k < len(s); {
 		r, n := utf8.DecodeRuneInString(s[k:])
 		if esc, ok := escape(r, b.html); ok {
+			if run < k {
+				b.Copy(t, run, k)
+			}
 			b.Atom(esc, t.Source(k))
-		} else {
-			b.Copy(t, k, k+n)
+			run = k + n
 		}
 		k += n
+	}
+	if run < len(s) {
+		b.Copy(t, run, len(s))
 	}
 	b.Atom(`"`, t.Source(len(s)))
 	b.Mark(t.End)

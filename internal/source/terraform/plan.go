@@ -146,7 +146,7 @@ func (p *plan) resource(r *jsonpos.Value) {
 	_, typ := p.str(r, "type")
 	_, addr := p.str(r, "address")
 	vals, ok := r.Get("values")
-	if !ok || vals.Kind != jsonpos.Object {
+	if !ok || vals.Kind != jsonpos.Object || (typ == "aws_eks_pod_identity_association" || typ == "vault_aws_secret_backend_role") && p.out.Full(r.Start) {
 		return
 	}
 	switch typ {

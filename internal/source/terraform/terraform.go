@@ -286,6 +286,9 @@ func (r *reader) assumeRoles(body *hclsyntax.Body, at string) {
 		if b.Type != "assume_role" && b.Type != "assume_role_with_web_identity" {
 			continue
 		}
+		if r.out.Full(b.TypeRange.Start.Byte) {
+			continue
+		}
 		where := fmt.Sprintf("%s.%s[%d]", at, b.Type, n[b.Type])
 		n[b.Type]++
 		op := "AssumeRole"
@@ -317,7 +320,7 @@ func (r *reader) assumeRoles(body *hclsyntax.Body, at string) {
 // podIdentity reads an EKS Pod Identity association: EKS assumes its role with its policy, and
 // requires session tags off when it has one.
 func (r *reader) podIdentity(body *hclsyntax.Body, at string) {
-	if body.Attributes["policy"] == nil {
+	if body.Attributes["policy"] == nil || r.out.Full(body.SrcRange.Start.Byte) {
 		return
 	}
 	q := r.request(body, at, "AssumeRole")
@@ -367,6 +370,9 @@ func (r *reader) vaultRole(body *hclsyntax.Body, at string) {
 	if !ok || v.Type() != cty.String {
 		return
 	}
+	if v.AsString() != "assumed_role" && v.AsString() != "federation_token" || r.out.Full(body.SrcRange.Start.Byte) {
+		return // iam_user and session_token send no session policy
+	}
 	var q *request
 	switch v.AsString() {
 	case "assumed_role":
@@ -381,11 +387,9 @@ func (r *reader) vaultRole(body *hclsyntax.Body, at string) {
 		}
 		q.tags(body, "session_tags")
 		q.str(body, "external_id", "ExternalId")
-	case "federation_token":
+	default:
 		q = r.request(body, at, "GetFederationToken")
 		q.doc.Runtime = []string{"Name"}
-	default:
-		return // iam_user and session_token send no session policy
 	}
 	q.policy(body, "policy_document")
 	q.list(body, "policy_arns", "PolicyArns", "arn")
