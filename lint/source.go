@@ -376,14 +376,17 @@ var (
 // finding of another rule inside a placeholder judges the stand-in, not the value: it is dropped.
 func annotate(d *Diagnostic, doc *source.Doc) bool {
 	var what []string
+	seen := map[string]bool{}
 	size := slices.Contains(sizeRules, d.Code)
+	length := slices.Contains(lengthRules, d.Code)
 	for _, a := range doc.Assumed {
 		inside := a.Start < d.Range.End.Offset && d.Range.Start.Offset < a.End || a.Start == d.Range.Start.Offset
-		if inside && !slices.Contains(lengthRules, d.Code) {
+		if inside && !length {
 			return false
 		}
 		sized := a.Counts == source.CountsPolicy && size || a.Counts == source.CountsTags && d.Code == "PL3001"
-		if (inside || sized) && !slices.Contains(what, a.What) {
+		if (inside || sized) && !seen[a.What] {
+			seen[a.What] = true
 			what = append(what, a.What)
 		}
 	}

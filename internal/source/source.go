@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policylint/policylint/internal/jsonpos"
@@ -142,14 +143,21 @@ func (t Text) Slice(i, j int) Text {
 }
 
 // TrimSpace drops leading and trailing white space, as the GitHub Actions toolkit's getInput
-// and JavaScript's String.prototype.trim do.
+// does with JavaScript's String.prototype.trim.
 func (t Text) TrimSpace() Text {
-	s := strings.TrimSpace(t.S)
-	if s == t.S {
+	s := strings.TrimLeftFunc(t.S, jsSpace)
+	i := len(t.S) - len(s)
+	s = strings.TrimRightFunc(s, jsSpace)
+	if len(s) == len(t.S) {
 		return t
 	}
-	i := strings.Index(t.S, s)
 	return t.Slice(i, i+len(s))
+}
+
+// jsSpace reports what JavaScript's trim removes: its WhiteSpace and LineTerminator, which are
+// Go's white space but for U+0085, and with U+FEFF.
+func jsSpace(r rune) bool {
+	return r == 0xFEFF || r != 0x85 && unicode.IsSpace(r)
 }
 
 // composed maps offsets of a text derived from another through both maps.

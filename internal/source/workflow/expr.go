@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/policylint/policylint/internal/lazyre"
+	"github.com/policylint/policylint/internal/quote"
 	"github.com/policylint/policylint/internal/source"
 	"github.com/policylint/policylint/internal/source/yaml"
 )
@@ -89,29 +90,71 @@ var reference = lazyre.New(`^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\['[^']*'\])*$`)
 // the lengths of everything else.
 type context struct {
 	lengths map[string]int
-	// env holds the env values in scope, by lower-case name: step over job over workflow.
-	env map[string]source.Text
+	// env holds the env values in scope, by lower-case name: the step's, the job's, the
+	// workflow's, the first that has a name wins.
+	env []map[string]source.Text
 	// matrix holds each matrix key's longest value.
 	matrix map[string]string
 	// exact holds github.* values the workflow fixes (github.job, github.workflow).
 	exact map[string]string
 	depth int
+	// spent is what the file's expressions have substituted so far.
+	spent *expansion
+}
+
+// expansion counts what a file's expressions substitute, against env values that name others
+// many times over (each level of nesting multiplies the size) and stand-ins many times longer
+// than the expressions they replace.
+type expansion struct {
+	left int // bytes that may still be substituted
+	// over is where the first expression left out is in the file, -1 while none is.
+	over int
+}
+
+// maxExpansion bounds the bytes a file's expressions substitute: a session policy has at most
+// 2,048 characters, and a request a few thousand. Each expression counts at least
+// minExpansion, so that stand-ins of no length do not make the count unbounded either.
+const (
+	maxExpansion = 1 << 20
+	minExpansion = 16
+)
+
+// take counts n bytes substituted, and reports false once the file's expressions have used up
+// maxExpansion: from then on every expression is left out.
+func (c *context) take(n int) bool {
+	n = max(n, minExpansion)
+	if n > c.spent.left {
+		c.spent.left = 0
+		return false
+	}
+	c.spent.left -= n
+	return true
 }
 
 // length returns the assumed length of an expression's value and the name it was looked up by.
 func (c *context) length(expr string) (int, string) {
-	for k, n := range c.lengths {
-		if strings.EqualFold(k, expr) {
-			return n, k
-		}
+	k := strings.ToLower(expr)
+	if n, ok := c.lengths[k]; ok {
+		return n, k
 	}
 	return c.lengths["default"], "default"
 }
 
+// envValue is the env value name has in scope.
+func (c *context) envValue(name string) (source.Text, bool) {
+	for _, env := range c.env {
+		if v, ok := env[name]; ok {
+			return v, true
+		}
+	}
+	return source.Text{}, false
+}
+
 // expand substitutes the expressions of t: a value the workflow fixes (an env value, the job's
 // id) as it is, anything else by a stand-in of its assumed worst-case length, which the result
-// lists. unknown holds an expression that is not a plain reference (a function call, an
-// operator): it too is substituted by the default length.
+// lists. An expression that is not a plain reference (a function call, an operator) too is
+// substituted by the default length. Past maxExpansion, expressions are left out (substituted
+// by nothing), and the reader says so once.
 func (c *context) expand(t source.Text) (source.Text, []source.Assumption) {
 	exprs := expressions(t.S)
 	if len(exprs) == 0 {
@@ -124,14 +167,21 @@ func (c *context) expand(t source.Text) (source.Text, []source.Assumption) {
 		b.Copy(t, last, e.start)
 		last = e.end
 		start, end := t.Source(e.start), t.Source(e.end)
+		if c.spent.left == 0 {
+			if c.spent.over < 0 {
+				c.spent.over = start
+			}
+			b.Mark(end)
+			continue
+		}
 		ref := strings.ToLower(e.text)
 		if reference.MatchString(e.text) {
-			if v, ok := c.exact[ref]; ok {
+			if v, ok := c.exact[ref]; ok && c.take(len(v)) {
 				b.Atom(v, start)
 				continue
 			}
 			if name, ok := strings.CutPrefix(ref, "env."); ok && c.depth < 3 {
-				if v, ok := c.env[name]; ok {
+				if v, ok := c.envValue(name); ok && c.take(len(v.S)) {
 					inner := *c
 					inner.depth++
 					x, more := inner.expand(v)
@@ -142,18 +192,25 @@ func (c *context) expand(t source.Text) (source.Text, []source.Assumption) {
 				}
 			}
 			if key, ok := strings.CutPrefix(ref, "matrix."); ok {
-				if v, ok := c.matrix[key]; ok {
+				if v, ok := c.matrix[key]; ok && c.take(len(v)) {
 					b.Atom(v, start)
-					assumed = append(assumed, source.Assumption{Start: start, End: end, What: fmt.Sprintf("${{ %s }} as %q, its longest value", e.text, v)})
+					assumed = append(assumed, source.Assumption{Start: start, End: end, What: fmt.Sprintf("${{ %s }} as %s, its longest value", quote.Cut(e.text), quote.Short(v))})
 					continue
 				}
 			}
 		}
-		n, _ := c.length(e.text)
+		n, key := c.length(e.text)
+		if c.spent.left == 0 || !c.take(n) {
+			if c.spent.over < 0 {
+				c.spent.over = start
+			}
+			b.Mark(end)
+			continue
+		}
 		b.Atom(standIn(ref, n), start)
-		what := fmt.Sprintf("${{ %s }} as %d characters", e.text, n)
-		if _, key := c.length(e.text); key == "default" {
-			what = fmt.Sprintf("${{ %s }} as %d characters (default)", e.text, n)
+		what := fmt.Sprintf("${{ %s }} as %d characters", quote.Cut(e.text), n)
+		if key == "default" {
+			what += " (default)"
 		}
 		assumed = append(assumed, source.Assumption{Start: start, End: end, What: what})
 	}
@@ -223,7 +280,7 @@ func inJSONStrings(s string) bool {
 }
 
 // matrixValues returns each matrix key's longest scalar value.
-func matrixValues(f *yaml.File, job *yaml.Node) map[string]string {
+func matrixValues(job *yaml.Node) map[string]string {
 	out := map[string]string{}
 	m := yaml.Get(yaml.Get(job, "strategy"), "matrix")
 	if m == nil || m.Kind != yaml.MappingNode {
@@ -261,15 +318,17 @@ func matrixValues(f *yaml.File, job *yaml.Node) map[string]string {
 	return out
 }
 
-// envValues adds the env mapping of a workflow, job or step.
-func envValues(f *yaml.File, n *yaml.Node, into map[string]source.Text) {
+// envValues returns the env mapping of a workflow, job or step, by lower-case name.
+func envValues(f *yaml.File, n *yaml.Node) map[string]source.Text {
+	out := map[string]source.Text{}
 	env := yaml.Get(n, "env")
 	if env == nil || env.Kind != yaml.MappingNode {
-		return
+		return out
 	}
 	for i := 0; i+1 < len(env.Content); i += 2 {
 		if v := env.Content[i+1]; v.Kind == yaml.ScalarNode {
-			into[strings.ToLower(env.Content[i].Value)] = f.Text(v)
+			out[strings.ToLower(env.Content[i].Value)] = f.Text(v)
 		}
 	}
+	return out
 }

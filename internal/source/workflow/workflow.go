@@ -15,6 +15,7 @@ import (
 
 	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/internal/lazyre"
+	"github.com/policylint/policylint/internal/quote"
 	"github.com/policylint/policylint/internal/source"
 	"github.com/policylint/policylint/internal/source/yaml"
 )
@@ -82,9 +83,16 @@ func Read(f *yaml.File, opts Options) source.File {
 		r.lengths[strings.ToLower(k)] = v
 	}
 	r.triggers()
+	r.env = envValues(f, f.Root)
+	r.perms = yaml.Get(f.Root, "permissions")
+	r.name = r.workflowName()
+	r.spent = expansion{left: maxExpansion, over: -1}
 	jobs := yaml.Get(f.Root, "jobs")
 	for i := 0; i+1 < len(jobs.Content); i += 2 {
 		r.job(jobs.Content[i].Value, jobs.Content[i+1])
+	}
+	if r.spent.over >= 0 {
+		r.finding("not-checkable", r.spent.over, r.spent.over, "", "${{ }} expressions from here on are taken as empty: this file's expressions and the env values they name substitute more than %d MiB, more than any session policy or request holds, so what they would hold is not checked", maxExpansion>>20)
 	}
 	return r.out
 }
@@ -92,10 +100,17 @@ func Read(f *yaml.File, opts Options) source.File {
 type reader struct {
 	f       *yaml.File
 	opts    Options
-	lengths map[string]int
+	lengths map[string]int // by lower-case expression
 	out     source.File
-	// events are the workflow's trigger names; pr says a pull request event is among them.
-	events []string
+	env     map[string]source.Text // the workflow's env
+	perms   *yaml.Node             // the workflow's permissions
+	name    string                 // GITHUB_WORKFLOW
+	spent   expansion
+	// events are the workflow's trigger names: pr says a pull request event is among them,
+	// longestEvent is the longest.
+	events       []string
+	pr           bool
+	longestEvent string
 	// refLen is the longest GITHUB_REF the triggers allow, and why.
 	refLen  int
 	refWhy  string
@@ -176,15 +191,12 @@ func (r *reader) triggers() {
 	if r.refLen == 0 {
 		r.refLen, r.refWhy = 11+refName, "refs/heads/ and github.ref_name"
 	}
-}
-
-func (r *reader) prEvent() bool {
 	for _, e := range r.events {
-		if e == "pull_request" || e == "pull_request_target" {
-			return true
+		r.pr = r.pr || e == "pull_request" || e == "pull_request_target"
+		if len(e) > len(r.longestEvent) {
+			r.longestEvent = e
 		}
 	}
-	return false
 }
 
 // job reads the configure-aws-credentials steps of one job.
@@ -193,9 +205,9 @@ func (r *reader) job(id string, job *yaml.Node) {
 	if steps == nil || steps.Kind != yaml.SequenceNode {
 		return
 	}
-	env := map[string]source.Text{}
-	envValues(r.f, r.f.Root, env)
-	envValues(r.f, job, env)
+	jobEnv := envValues(r.f, job)
+	matrix := matrixValues(job)
+	idToken := r.idToken(job)
 	uses := 0
 	for i, st := range steps.Content {
 		u := yaml.Get(st, "uses")
@@ -207,13 +219,12 @@ func (r *reader) job(id string, job *yaml.Node) {
 			continue
 		}
 		uses++
-		stepEnv := map[string]source.Text{}
-		for k, v := range env {
-			stepEnv[k] = v
+		if r.out.Full(r.f.Start(st)) {
+			continue
 		}
-		envValues(r.f, st, stepEnv)
-		ctx := &context{lengths: r.lengths, env: stepEnv, matrix: matrixValues(r.f, job), exact: map[string]string{"github.job": id}}
-		s := &step{r: r, node: st, uses: u, ctx: ctx, jobID: id, job: job,
+		ctx := &context{lengths: r.lengths, env: []map[string]source.Text{envValues(r.f, st), jobEnv, r.env}, matrix: matrix,
+			exact: map[string]string{"github.job": id}, spent: &r.spent}
+		s := &step{r: r, node: st, uses: u, ctx: ctx, jobID: id, idToken: idToken,
 			at: "/jobs/" + jsonpos.EscapeToken(id) + "/steps/" + strconv.Itoa(i), nth: uses}
 		s.read()
 	}
@@ -227,9 +238,10 @@ type step struct {
 	with  *yaml.Node
 	ctx   *context
 	jobID string
-	job   *yaml.Node
-	at    string
-	nth   int // its place among the job's steps that use the action, from 1
+	// idToken says the job may request an OIDC token.
+	idToken bool
+	at      string
+	nth     int // its place among the job's steps that use the action, from 1
 
 	assumed []source.Assumption
 }
@@ -293,7 +305,7 @@ func (s *step) read() {
 	accessKey := s.has("aws-access-key-id")
 	tokenFile := s.has("web-identity-token-file")
 	chaining := s.boolean("role-chaining")
-	oidc := !s.boolean("force-skip-oidc") && s.idToken() && !accessKey && !tokenFile && !chaining
+	oidc := !s.boolean("force-skip-oidc") && s.idToken && !accessKey && !tokenFile && !chaining
 	webIdentity := oidc || tokenFile
 
 	u := s.usesText()
@@ -365,12 +377,12 @@ func (s *step) has(name string) bool {
 	return ok
 }
 
-// idToken reports whether the job may request an OIDC token: permissions id-token: write, or
+// idToken reports whether a job may request an OIDC token: permissions id-token: write, or
 // write-all, on the job or else the workflow. GitHub grants it by no default.
-func (s *step) idToken() bool {
-	perms := yaml.Get(s.job, "permissions")
+func (r *reader) idToken(job *yaml.Node) bool {
+	perms := yaml.Get(job, "permissions")
 	if perms == nil {
-		perms = yaml.Get(s.r.f.Root, "permissions")
+		perms = r.perms
 	}
 	if perms == nil {
 		return false
@@ -396,14 +408,14 @@ func (s *step) checkInputs() {
 			if near := nearest(name); near != "" {
 				hint = fmt.Sprintf(": did you mean %q?", near)
 			}
-			s.r.finding("action-input-ignored", f.Start(k), f.End(k), s.at, "%s has no input %q; GitHub warns and the action ignores it%s", Sender, k.Value, hint)
+			s.r.finding("action-input-ignored", f.Start(k), f.End(k), s.at, "%s has no input %s; GitHub warns and the action ignores it%s", Sender, quote.Short(k.Value), hint)
 			continue
 		}
 		if contains(booleans, name) && v.Kind == yaml.ScalarNode && !strings.Contains(v.Value, "${{") {
 			switch strings.TrimSpace(v.Value) {
 			case "", "true", "True", "TRUE", "false", "False", "FALSE":
 			default:
-				s.r.finding("action-input", f.Start(v), f.End(v), s.at, "%s is %q; %s accepts only true, True, TRUE, false, False or FALSE and fails the step on anything else", k.Value, v.Value, Sender)
+				s.r.finding("action-input", f.Start(v), f.End(v), s.at, "%s is %s; %s accepts only true, True, TRUE, false, False or FALSE and fails the step on anything else", k.Value, quote.Short(v.Value), Sender)
 			}
 		}
 	}
@@ -454,10 +466,10 @@ func (s *step) duration() source.Value {
 	_, k := s.inputNode("role-duration-seconds")
 	switch {
 	case err != nil || n == 0:
-		s.r.finding("action-input-ignored", f.Start(k), t.End, s.at, "role-duration-seconds %q is not a number the action reads, so it asks for the default %d seconds: write the seconds as digits", t.S, defaultDuration)
+		s.r.finding("action-input-ignored", f.Start(k), t.End, s.at, "role-duration-seconds %s is not a number the action reads, so it asks for the default %d seconds: write the seconds as digits", quote.Short(t.S), defaultDuration)
 		n = defaultDuration
 	case m != t.S && !strings.Contains(t.S, "${{"):
-		s.r.finding("action-input-ignored", f.Start(k), t.End, s.at, "role-duration-seconds %q is read as %d: the action reads only its leading digits; write the seconds as digits", t.S, n)
+		s.r.finding("action-input-ignored", f.Start(k), t.End, s.at, "role-duration-seconds %s is read as %d: the action reads only its leading digits; write the seconds as digits", quote.Short(t.S), n)
 	}
 	return source.Literal(jsonpos.Number, strconv.Itoa(n), t.Start, t.End)
 }
@@ -470,9 +482,7 @@ func (s *step) tags(webIdentity bool) (source.Value, bool) {
 		return list, false
 	}
 	tag := func(key, value string, assumedAs string) {
-		if len(value) > maxTagValue {
-			value = value[:maxTagValue]
-		}
+		value = truncate(value, maxTagValue)
 		list.Elems = append(list.Elems, source.Value{Kind: jsonpos.Object, Start: u.Start, End: u.End, Members: []source.Member{
 			{Key: source.At("Key", u.Start, u.End), Value: source.String(source.At(key, u.Start, u.End))},
 			{Key: source.At("Value", u.Start, u.End), Value: source.String(source.At(value, u.Start, u.End))},
@@ -487,21 +497,15 @@ func (s *step) tags(webIdentity bool) (source.Value, bool) {
 	}
 	tag("GitHub", "Actions", "")
 	assumed("Repository", "github.repository")
-	tag("Workflow", s.r.workflowName(), "")
+	tag("Workflow", s.r.name, "")
 	tag("Action", s.actionName(), "")
 	assumed("Actor", "github.actor")
 	tag("Commit", standIn("github.sha", 40), "")
 	tag("Branch", standIn("github.ref", s.r.refLen), s.r.refWhy)
-	longestEvent := ""
-	for _, e := range s.r.events {
-		if len(e) > len(longestEvent) {
-			longestEvent = e
-		}
+	if s.r.longestEvent != "" {
+		tag("EventName", s.r.longestEvent, "")
 	}
-	if longestEvent != "" {
-		tag("EventName", longestEvent, "")
-	}
-	if s.r.prEvent() {
+	if s.r.pr {
 		tag("BaseRef", standIn("github.base_ref", s.r.baseLen), s.r.baseWhy)
 		assumed("HeadRef", "github.head_ref")
 	}
@@ -509,6 +513,23 @@ func (s *step) tags(webIdentity bool) (source.Value, bool) {
 	tag("Job", s.jobID, "")
 	assumed("TriggeringActor", "github.triggering_actor")
 	return list, true
+}
+
+// truncate cuts s to n UTF-16 code units, as JavaScript's slice does, without splitting a
+// character in two.
+func truncate(s string, n int) string {
+	units := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if units+w > n {
+			return s[:i]
+		}
+		units += w
+	}
+	return s
 }
 
 // leadingInt is what Number.parseInt reads of a string.
@@ -573,11 +594,11 @@ func (s *step) customTags(tagged bool) []source.Value {
 	for _, m := range doc.Root.Members {
 		kt := textOf(t, doc, m.KeyStart, m.KeyEnd)
 		if m.Value.Kind == jsonpos.Object || m.Value.Kind == jsonpos.Array {
-			fail(kt.Start, t.Source(m.Value.End), "value for %q must be a string, number or boolean", m.Key)
+			fail(kt.Start, t.Source(m.Value.End), "value for %s must be a string, number or boolean", quote.Short(m.Key))
 			continue
 		}
 		if contains(protected, m.Key) {
-			fail(kt.Start, kt.End, "key %q is a session tag the action sets itself and may not be overridden", m.Key)
+			fail(kt.Start, kt.End, "key %s is a session tag the action sets itself and may not be overridden", quote.Short(m.Key))
 			continue
 		}
 		vt := textOf(t, doc, m.Value.Start, m.Value.End)
@@ -629,18 +650,18 @@ func (s *step) transitive(tags source.Value) source.Value {
 		return keys
 	}
 	keys.Start, keys.End = t.Start, t.End
-	for _, line := range lines(t) {
-		found := false
-		for _, e := range tags.Elems {
-			if k, _ := e.Get("Key"); k != nil && k.Text.S == line.S {
-				found = true
-			}
+	sent := map[string]bool{}
+	for _, e := range tags.Elems {
+		if k, _ := e.Get("Key"); k != nil {
+			sent[k.Text.S] = true
 		}
-		if found {
+	}
+	for _, line := range lines(t) {
+		if sent[line.S] {
 			keys.Elems = append(keys.Elems, source.String(line))
 			continue
 		}
-		s.r.finding("action-input-ignored", line.Start, line.End, s.at, "transitive tag key %q names no session tag this step sends (keys must match exactly); %s drops it silently", line.S, Sender)
+		s.r.finding("action-input-ignored", line.Start, line.End, s.at, "transitive tag key %s names no session tag this step sends (keys must match exactly); %s drops it silently", quote.Short(line.S), Sender)
 	}
 	return keys
 }
@@ -687,7 +708,7 @@ func (s *step) policy() (source.Text, bool) {
 		exprs := expressions(raw.S)
 		first := exprs[0]
 		s.r.finding("not-checkable", raw.Source(first.start), raw.Source(first.end), s.at+"/with/inline-session-policy",
-			"inline-session-policy is built at run time by ${{ %s }}, outside any JSON string, so policylint cannot check it: its grammar, length and share of the packed size are left out; write the policy in the workflow, with expressions only inside strings", first.text)
+			"inline-session-policy is built at run time by ${{ %s }}, outside any JSON string, so policylint cannot check it: its grammar, length and share of the packed size are left out; write the policy in the workflow, with expressions only inside strings", quote.Cut(first.text))
 		return source.Text{}, false
 	}
 	from := len(s.assumed)
