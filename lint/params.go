@@ -427,7 +427,10 @@ func checkChainedDuration(p *Pass) {
 		return
 	}
 	why := "--inherited-tag says the caller is a role session"
-	if p.cfg.Request.Chained {
+	switch {
+	case p.req.src != nil && p.req.src.Chained != "":
+		why = p.req.src.Chained
+	case p.cfg.Request.Chained:
 		why = "--chained"
 	}
 	p.reportAt(d.at, fmt.Sprintf("DurationSeconds is %s, but the call is role chaining (%s): STS caps a chained session at %s seconds (1 hour) and rejects more; ask for %s or less",

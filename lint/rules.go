@@ -729,7 +729,9 @@ jobs:
 		Title: "DurationSeconds over 3,600 in a chained AssumeRole",
 		Rationale: "\"Role chaining limits your AWS CLI or AWS API role session to a maximum of one hour\", and \"if you " +
 			"assume a role using role chaining and provide a DurationSeconds parameter value greater than one hour, the " +
-			"operation fails\". policylint treats the call as chained when --chained or --inherited-tag is given.",
+			"operation fails\". policylint treats the call as chained when --chained or --inherited-tag is given, and for a " +
+			"configure-aws-credentials step with role-chaining: true (the action then calls AssumeRole with the credentials an " +
+			"earlier step left, a role session's).",
 		Bad:          badRequest(`"DurationSeconds": 3600`, `"DurationSeconds": 7200`),
 		BadInherited: []Tag{{Key: "cost-center", Value: "1234"}},
 		Good:         goodRequest, Source: srcAssumeRole,

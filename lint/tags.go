@@ -113,9 +113,10 @@ func checkTransitiveTagUnknown(p *Pass) {
 }
 
 // chained reports whether the request is an AssumeRole call made with a role session's
-// credentials: --chained, or inherited transitive tags, say so.
+// credentials: --chained, inherited transitive tags, or the file the request comes from (a
+// configure-aws-credentials step with role-chaining), say so.
 func (p *Pass) chained() bool {
-	return p.req.op == AssumeRole && (p.cfg.Request.Chained || len(p.cfg.Request.InheritedTags) > 0)
+	return p.req.op == AssumeRole && (p.cfg.Request.Chained || len(p.cfg.Request.InheritedTags) > 0 || p.req.src != nil && p.req.src.Chained != "")
 }
 
 // checkTagInheritedConflict reports a session tag whose key is that of a transitive tag the

@@ -47,6 +47,10 @@ type Doc struct {
 	// PackedPolicyTooLarge; Sender names the consumer for messages.
 	Retry  []string
 	Sender string
+	// Chained says why the consumer calls with a role session's credentials (role chaining,
+	// which caps DurationSeconds at an hour), for messages: "role-chaining: true on this step";
+	// "" when the file does not say so.
+	Chained string
 	// Assumed says what the document was checked with that the file does not fix, for findings
 	// to say so: placeholders substituted by their worst case, tag values at assumed lengths.
 	Assumed []Assumption

@@ -355,9 +355,15 @@ func (s *step) read() {
 		}
 	}
 	doc := source.Doc{Kind: source.Request, At: s.at, Sender: Sender, Operation: "AssumeRole"}
-	if webIdentity {
+	switch {
+	case webIdentity:
 		doc.Operation, doc.Runtime = "AssumeRoleWithWebIdentity", []string{"WebIdentityToken"}
-	} else if tagged {
+	case chaining:
+		// The action assumes the role with the credentials an earlier step left in the
+		// environment, a role session's.
+		doc.Chained = "role-chaining: true on this step"
+	}
+	if !webIdentity && tagged {
 		doc.Retry = droppedTags
 	}
 	if p, ok := s.policy(); ok {
