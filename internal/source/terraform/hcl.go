@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/quote"
 	"github.com/policylint/policylint/internal/source"
 )
 
@@ -224,19 +226,15 @@ func (s shift) Source(i int) int { return int(s) + i }
 
 // sortMembers orders an object's members by key, as cty and so jsonencode do.
 func sortMembers(ms []source.Member) {
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && ms[j].Key.S < ms[j-1].Key.S; j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
-		}
-	}
+	slices.SortStableFunc(ms, func(a, b source.Member) int { return strings.Compare(a.Key.S, b.Key.S) })
 }
 
-// exprText is an expression's source, shortened for a message.
+// exprText is an expression's source on one line, cut for a message.
 func (r *reader) exprText(e hcl.Expression) string {
 	rng := e.Range()
-	s := strings.Join(strings.Fields(string(r.src[rng.Start.Byte:rng.End.Byte])), " ")
-	if utf8.RuneCountInString(s) > 60 {
-		s = string([]rune(s)[:60]) + "…"
+	src := r.src[rng.Start.Byte:rng.End.Byte]
+	if len(src) > 16*quote.MaxRunes {
+		src = src[:16*quote.MaxRunes] // enough for the characters quote.Cut keeps, however spaced
 	}
-	return s
+	return quote.Cut(strings.ToValidUTF8(strings.Join(strings.Fields(string(src)), " "), ""))
 }

@@ -9,7 +9,6 @@
 package terraform
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,52 +35,10 @@ type reader struct {
 	out source.File
 }
 
-// maxNesting bounds how deeply brackets may nest in a Terraform file. HCL's parser recurses
-// once per level, so 100,000 opening brackets would overflow the stack, a crash no recover can
-// catch; real configurations nest a few levels (a policy in jsonencode, a dozen).
-const maxNesting = 500
-
-// nesting returns the deepest nesting of (, [ and { in src outside quoted strings and comments,
-// and where it first passes maxNesting (-1 when it does not). Brackets inside heredocs count
-// too, which only overstates the depth. It runs in one pass.
-func nesting(src []byte) (depth, over int) {
-	over = -1
-	d := 0
-	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case c == '"':
-			for i++; i < len(src) && src[i] != '"' && src[i] != '\n'; i++ {
-				if src[i] == '\\' {
-					i++
-				}
-			}
-		case c == '#' || c == '/' && i+1 < len(src) && src[i+1] == '/':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := bytes.Index(src[i+2:], []byte("*/"))
-			if end < 0 {
-				return depth, over
-			}
-			i += end + 3
-		case c == '(' || c == '[' || c == '{':
-			d++
-			depth = max(depth, d)
-			if d > maxNesting && over < 0 {
-				over = i
-			}
-		case c == ')' || c == ']' || c == '}':
-			d = max(0, d-1)
-		}
-	}
-	return depth, over
-}
-
 // Read returns the requests of a Terraform configuration file.
 func Read(src []byte, filename string) (source.File, error) {
-	if _, over := nesting(src); over >= 0 {
-		return source.File{}, &SyntaxError{Msg: fmt.Sprintf("brackets nest more than %d levels deep: no Terraform configuration does, and policylint does not parse it", maxNesting), Start: over, End: over + 1}
+	if err := bound(src); err != nil {
+		return source.File{}, &SyntaxError{Msg: err.msg, Start: err.at, End: min(err.at+1, len(src))}
 	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
