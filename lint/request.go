@@ -12,6 +12,7 @@ import (
 	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/placeholder"
 	"github.com/policylint/policylint/internal/source"
+	"github.com/policylint/policylint/internal/spell"
 )
 
 // Operation is an STS API operation that takes a session policy.
@@ -387,39 +388,7 @@ func (s operationSpec) param(name string) *param {
 }
 
 // suggest returns the candidate closest to name when it is close enough to be a typo.
-func suggest(name string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if strings.EqualFold(c, name) {
-			return c
-		}
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func suggest(name string, candidates []string) string { return spell.Suggest(name, candidates) }
 
 func paramNames(ps []*param) []string {
 	names := make([]string, len(ps))

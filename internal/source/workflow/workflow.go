@@ -18,6 +18,7 @@ import (
 	"github.com/policylint/policylint/internal/quote"
 	"github.com/policylint/policylint/internal/source"
 	"github.com/policylint/policylint/internal/source/yaml"
+	"github.com/policylint/policylint/internal/spell"
 )
 
 // Action is the action whose steps become requests.
@@ -411,7 +412,7 @@ func (s *step) checkInputs() {
 		name := strings.ToLower(k.Value)
 		if !contains(inputs, name) {
 			hint := ""
-			if near := nearest(name); near != "" {
+			if near := spell.Suggest(name, inputs); near != "" {
 				hint = fmt.Sprintf(": did you mean %q?", near)
 			}
 			s.r.finding("action-input-ignored", f.Start(k), f.End(k), s.at, "%s has no input %s; GitHub warns and the action ignores it%s", Sender, quote.Short(k.Value), hint)
@@ -425,37 +426,6 @@ func (s *step) checkInputs() {
 			}
 		}
 	}
-}
-
-// nearest returns the input closest to name, when it is close enough to be a typo.
-func nearest(name string) string {
-	best, bestDist := "", 3
-	for _, in := range inputs {
-		if d := distance(name, in); d < bestDist {
-			best, bestDist = in, d
-		}
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // duration is role-duration-seconds as the action reads it: Number.parseInt, with 3600 for a
