@@ -298,7 +298,9 @@ func (l *Linter) prepareDoc(a *assembly, path string, doc *jsonpos.Document, err
 	}
 	req := pr.req
 	switch {
-	case req.policyFile != "":
+	case req.policyFile != "" && (d == nil || d.Sender == ""):
+		// Only the AWS CLI could be meant to read it; a workflow's or Terraform's consumer
+		// sends the text as it is (request-file-uri says so).
 		target := policyFilePath(path, req.policyFile)
 		pr.policy, req.policyFileErr = readPolicyFile(l.cfg.ReadFile, target)
 		if pr.policy != nil {

@@ -475,7 +475,16 @@ func checkRequestFileURI(p *Pass) {
 			option = fmt.Sprintf("pass --%s %s on the command line, or write the value itself here", cliOption(f.name), quoteShort(f.s))
 		}
 		var msg string
-		switch {
+		switch sender := p.req.sender(); {
+		case sender != "" && f.name == pPolicy.name:
+			msg = fmt.Sprintf("Policy is the text %s: %s sends it as it is (only the AWS CLI reads file://, and only in its command-line arguments), so STS receives this text as the policy and rejects it as MalformedPolicyDocument; write the policy JSON here",
+				quoteShort(f.s), sender)
+		case sender != "":
+			verdict := "and rejects it"
+			if !f.rejected {
+				verdict = "which is likely not what you meant"
+			}
+			msg = fmt.Sprintf("%s is the text %s: %s sends it as it is (only the AWS CLI reads file://, and only in its command-line arguments), so STS receives this text as %s, %s; write the value itself here", f.name, quoteShort(f.s), sender, f.name, verdict)
 		case f.name == pPolicy.name:
 			msg = fmt.Sprintf("Policy is the text %s: the AWS CLI reads file:// only in command-line arguments, never in a --cli-input-json or --cli-input-yaml file, so STS receives this text as the policy and rejects it as MalformedPolicyDocument; pass --policy %s on the command line, or write the policy JSON into this string",
 				quoteShort(f.s), quoteShort(f.s))

@@ -404,6 +404,15 @@ func annotate(d *Diagnostic, doc *source.Doc) bool {
 	return true
 }
 
+// sender names the consumer that sends the request when it is not the AWS CLI
+// (configure-aws-credentials, the AWS provider), or "".
+func (r *request) sender() string {
+	if r.src == nil {
+		return ""
+	}
+	return r.src.Sender
+}
+
 // suppliedAtRunTime reports a required parameter the request's consumer supplies itself.
 func (r *request) suppliedAtRunTime(name string) bool {
 	return r.src != nil && slices.Contains(r.src.Runtime, name)

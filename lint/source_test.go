@@ -96,3 +96,25 @@ func TestLintSource_ReaderMessagesRedacted(t *testing.T) {
 		t.Errorf("%d findings, %q", n, msg)
 	}
 }
+
+// TestLintSource_FileURIIsText: configure-aws-credentials and the AWS provider send a file://
+// value as it is, so it is reported as the text STS receives, in their name, and the file is
+// not read on their behalf.
+func TestLintSource_FileURIIsText(t *testing.T) {
+	l, err := New(Config{ReadFile: func(name string) ([]byte, error) {
+		t.Errorf("read %s", name)
+		return nil, fmt.Errorf("no")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, src := range map[string]string{
+		".github/workflows/deploy.yml": workflowOf(1, ", inline-session-policy: file://p.json"),
+		"main.tf":                      "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:role/r\"\n    policy = \"file://p.json\"\n  }\n}\n",
+	} {
+		n, msg := countRule(l.Lint(path, []byte(src))[0].Diagnostics, "request-file-uri")
+		if n != 1 || !strings.Contains(msg, "sends it as it is") || strings.Contains(msg, "--policy") {
+			t.Errorf("%s: %d findings, %q", path, n, msg)
+		}
+	}
+}

@@ -137,9 +137,9 @@ func (q *planRequest) done() {
 	q.p.out.Docs = append(q.p.out.Docs, q.doc)
 }
 
-func (p *plan) request(vals *jsonpos.Value, at, op string, runtime ...string) *planRequest {
+func (p *plan) request(vals *jsonpos.Value, at, op, sender string, runtime ...string) *planRequest {
 	return &planRequest{p: p, v: source.Value{Kind: jsonpos.Object, Start: vals.Start, End: vals.End},
-		doc: source.Doc{Kind: source.Request, At: at, Operation: op, Runtime: runtime}}
+		doc: source.Doc{Kind: source.Request, At: at, Operation: op, Sender: sender, Runtime: runtime}}
 }
 
 func (p *plan) resource(r *jsonpos.Value) {
@@ -151,7 +151,7 @@ func (p *plan) resource(r *jsonpos.Value) {
 	}
 	switch typ {
 	case "aws_eks_pod_identity_association":
-		q := p.request(vals, addr, "AssumeRole", "RoleSessionName")
+		q := p.request(vals, addr, "AssumeRole", senderEKS, "RoleSessionName")
 		q.str(vals, "role_arn", "RoleArn")
 		if !q.policy(vals, "policy") {
 			return
@@ -170,14 +170,14 @@ func (p *plan) resource(r *jsonpos.Value) {
 		var q *planRequest
 		switch ct {
 		case "assumed_role":
-			q = p.request(vals, addr, "AssumeRole", "RoleSessionName", "RoleArn")
+			q = p.request(vals, addr, "AssumeRole", senderVault, "RoleSessionName", "RoleArn")
 			if x, ok := vals.Get("role_arns"); ok && x.Kind == jsonpos.Array && len(x.Elems) > 0 && x.Elems[0].Kind == jsonpos.String {
 				q.add("RoleArn", x, source.String(p.text(x.Elems[0])))
 			}
 			q.tags(vals, "session_tags")
 			q.str(vals, "external_id", "ExternalId")
 		case "federation_token":
-			q = p.request(vals, addr, "GetFederationToken", "Name")
+			q = p.request(vals, addr, "GetFederationToken", senderVault, "Name")
 		default:
 			return
 		}
@@ -206,7 +206,7 @@ func (p *plan) providerBlock(b *jsonpos.Value, kind string, i int) {
 	if kind == "assume_role_with_web_identity" {
 		op, runtime = "AssumeRoleWithWebIdentity", append(runtime, "WebIdentityToken")
 	}
-	q := p.request(consts, "provider.aws."+kind+"["+strconv.Itoa(i)+"]", op, runtime...)
+	q := p.request(consts, "provider.aws."+kind+"["+strconv.Itoa(i)+"]", op, senderProvider, runtime...)
 	q.str(consts, "role_arn", "RoleArn")
 	q.str(consts, "session_name", "RoleSessionName")
 	q.policy(consts, "policy")

@@ -77,11 +77,18 @@ type request struct {
 	doc source.Doc
 }
 
-func (r *reader) request(body *hclsyntax.Body, at, op string) *request {
+func (r *reader) request(body *hclsyntax.Body, at, op, sender string) *request {
 	rng := body.SrcRange
 	return &request{r: r, v: source.Value{Kind: jsonpos.Object, Start: rng.Start.Byte, End: rng.End.Byte},
-		doc: source.Doc{Kind: source.Request, At: at, Operation: op}}
+		doc: source.Doc{Kind: source.Request, At: at, Operation: op, Sender: sender}}
 }
+
+// The consumers of what the configuration says, for messages.
+const (
+	senderProvider = "the AWS provider"
+	senderEKS      = "EKS"
+	senderVault    = "Vault"
+)
 
 func (q *request) add(name string, a *hclsyntax.Attribute, v source.Value) {
 	q.v.Members = append(q.v.Members, source.Member{Key: source.At(name, a.NameRange.Start.Byte, a.NameRange.End.Byte), Value: v})
@@ -252,7 +259,7 @@ func (r *reader) assumeRoles(body *hclsyntax.Body, at string) {
 		if b.Type == "assume_role_with_web_identity" {
 			op = "AssumeRoleWithWebIdentity"
 		}
-		q := r.request(b.Body, where, op)
+		q := r.request(b.Body, where, op, senderProvider)
 		q.str(b.Body, "role_arn", "RoleArn")
 		if b.Body.Attributes["session_name"] == nil {
 			q.doc.Runtime = append(q.doc.Runtime, "RoleSessionName") // the provider names the session
@@ -280,7 +287,7 @@ func (r *reader) podIdentity(body *hclsyntax.Body, at string) {
 	if body.Attributes["policy"] == nil || r.out.Full(body.SrcRange.Start.Byte) {
 		return
 	}
-	q := r.request(body, at, "AssumeRole")
+	q := r.request(body, at, "AssumeRole", senderEKS)
 	q.doc.Runtime = []string{"RoleSessionName"}
 	q.str(body, "role_arn", "RoleArn")
 	if !q.policy(body, "policy") {
@@ -333,7 +340,7 @@ func (r *reader) vaultRole(body *hclsyntax.Body, at string) {
 	var q *request
 	switch v.AsString() {
 	case "assumed_role":
-		q = r.request(body, at, "AssumeRole")
+		q = r.request(body, at, "AssumeRole", senderVault)
 		q.doc.Runtime = []string{"RoleSessionName", "RoleArn"}
 		if a := body.Attributes["role_arns"]; a != nil {
 			if t, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) > 0 {
@@ -345,7 +352,7 @@ func (r *reader) vaultRole(body *hclsyntax.Body, at string) {
 		q.tags(body, "session_tags")
 		q.str(body, "external_id", "ExternalId")
 	default:
-		q = r.request(body, at, "GetFederationToken")
+		q = r.request(body, at, "GetFederationToken", senderVault)
 		q.doc.Runtime = []string{"Name"}
 	}
 	q.policy(body, "policy_document")
