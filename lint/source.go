@@ -246,6 +246,11 @@ func (l *Linter) readYAML(path string, src []byte, named bool) fileRead {
 		return fileRead{host: host, file: workflow.Read(f, workflow.Options{Path: path, Lengths: l.cfg.Lengths})}
 	}
 	v, err := f.Value(f.Root)
+	if err != nil && !named {
+		// A large YAML file found by a walk (a chart's values, an API description) is not
+		// a policy or request; it is no error of the user's either.
+		return fileRead{skipped: "a YAML file too large to be a session policy or STS request: " + err.Error()}
+	}
 	if err != nil {
 		at := f.Start(f.Root)
 		return fileRead{host: host, file: source.File{Findings: []source.Finding{{Rule: "yaml-syntax", Start: at, End: at, Message: "the file cannot be read: " + err.Error()}}}}

@@ -118,3 +118,19 @@ func TestLintSource_FileURIIsText(t *testing.T) {
 		}
 	}
 }
+
+// TestLintFound_LargeYAMLSkipped: a YAML file of more values than any policy, found by a walk,
+// is skipped with a reason; named, it is reported.
+func TestLintFound_LargeYAMLSkipped(t *testing.T) {
+	l, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := []byte("a: &a [" + strings.Repeat("x, ", 400) + "x]\npaths: [" + strings.Repeat("*a, ", 400) + "*a]\n")
+	if res, why := l.LintFound("openapi.yaml", src); res != nil || !strings.Contains(why, "too large") {
+		t.Errorf("found: %d results, skipped %q", len(res), why)
+	}
+	if n, _ := countRule(l.Lint("openapi.yaml", src)[0].Diagnostics, "yaml-syntax"); n != 1 {
+		t.Errorf("named: %d yaml-syntax findings", n)
+	}
+}
