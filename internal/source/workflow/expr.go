@@ -54,7 +54,10 @@ type expression struct {
 	start, end int
 }
 
-// expressions finds the ${{ ... }} of s; a string literal inside may hold }}.
+// expressions finds the ${{ ... }} of s as GitHub reads a workflow's values: an expression may
+// span lines, and a string literal inside may hold }}. internal/placeholder.Find, which finds
+// the placeholders of any template left in a file that should have been rendered, ends one at
+// its line's end and knows no literals, so it does not serve here.
 func expressions(s string) []expression {
 	var out []expression
 	for i := 0; ; {
