@@ -103,3 +103,17 @@ func (w *depthWalker) Exit(hclsyntax.Node) hcl.Diagnostics {
 	w.depth--
 	return nil
 }
+
+// TestRead_NoLoopsEvaluated: for expressions over literal lists, three nested, make a billion
+// values from six kilobytes; Read does not evaluate them, as a duration or in a policy.
+func TestRead_NoLoopsEvaluated(t *testing.T) {
+	list := "[" + strings.Repeat("1,", 999) + "1]"
+	bomb := "[for a in " + list + " : [for b in " + list + " : [for c in " + list + " : c]]]"
+	directive := `"%{for a in ` + list + `}%{for b in ` + list + `}%{for c in ` + list + `}x%{endfor}%{endfor}%{endfor}"`
+	for _, attr := range []string{"duration_seconds = " + bomb, "policy = jsonencode({Statement = " + bomb + "})", "policy = " + directive} {
+		src := "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:role/r\"\n    " + attr + "\n  }\n}\n"
+		if _, err := Read([]byte(src), "x.tf"); err != nil {
+			t.Errorf("%.40s: %v", attr, err)
+		}
+	}
+}

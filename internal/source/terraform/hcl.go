@@ -136,13 +136,35 @@ func hclEscape(b []byte) (rune, int) {
 // functions are the functions a static value may call: jsonencode, as Terraform's.
 var functions = map[string]function.Function{"jsonencode": stdlib.JSONEncodeFunc}
 
-// static evaluates an expression that needs no variables, resources or data sources.
+// static evaluates an expression that needs no variables, resources or data sources. One that
+// holds a for expression or a template's for directive is not evaluated: over literal lists,
+// three nested in a few kilobytes make a billion values.
 func static(e hcl.Expression) (cty.Value, bool) {
+	if loops(e) {
+		return cty.NilVal, false
+	}
 	v, diags := e.Value(&hcl.EvalContext{Functions: functions})
 	if diags.HasErrors() || !v.IsWhollyKnown() {
 		return cty.NilVal, false
 	}
 	return v, true
+}
+
+// loops reports whether e holds a for expression or a template's for directive.
+func loops(e hcl.Expression) bool {
+	n, ok := e.(hclsyntax.Node)
+	if !ok {
+		return false
+	}
+	found := false
+	hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch n.(type) {
+		case *hclsyntax.ForExpr, *hclsyntax.TemplateJoinExpr:
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 // jsonValue renders an HCL expression as jsonencode does, minified with object keys sorted,
