@@ -134,3 +134,26 @@ func TestLintFound_LargeYAMLSkipped(t *testing.T) {
 		t.Errorf("named: %d yaml-syntax findings", n)
 	}
 }
+
+// TestLintSource_HostileShapes: shapes that cost far more than their size before (a one-line
+// flow sequence: quadratic in its length; thousands of steps: a secret scan of the whole file
+// each; env values that name others a thousand times over: terabytes; a deep flow nesting
+// repeated: its depth squared each) are read and linted; a regression hangs or exhausts the test.
+func TestLintSource_HostileShapes(t *testing.T) {
+	l, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fan := func(name string) string { return strings.Repeat("${{ env."+name+" }}", 1000) }
+	for name, src := range map[string]string{
+		"flow.yaml":                    "Statement: [" + strings.Repeat("é, ", 100_000) + "x]\n",
+		"deep.yaml":                    strings.Repeat("- "+strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+"\n", 4),
+		".github/workflows/steps.yml":  workflowOf(2000, ""),
+		".github/workflows/fanout.yml": "on: push\nenv:\n  A: '" + fan("B") + "'\n  B: '" + fan("C") + "'\n  C: '" + fan("D") + "'\n  D: '" + strings.Repeat("d", 10_000) + "'\n" + workflowOf(1, `, role-session-name: "${{ env.A }}"`)[len("on: push\n"):],
+	} {
+		res := l.Lint(name, []byte(src))
+		if len(res) == 0 {
+			t.Errorf("%s: no result", name)
+		}
+	}
+}
