@@ -343,7 +343,8 @@ var Rules = []*Rule{
 		Rationale: "A policy written as a reference (data.aws_iam_policy_document.x.json, var.policy, file(...)), or built at " +
 			"run time by a ${{ }} expression outside any JSON string, has no text until Terraform or GitHub Actions " +
 			"evaluates it, so none of its checks can run; its share of the length and packed size limits is left out " +
-			"too. policylint says so once per policy rather than passing it silently. Lint the plan " +
+			"too. policylint says so once per policy rather than passing it silently. It says so too where it stops reading a " +
+			"hostile file: past 1,000 requests in one file, and past 1 MiB of what a workflow's expressions substitute. Lint the plan " +
 			"(terraform show -json plan.out > plan.json) to check what Terraform renders.",
 		Bad: `resource "aws_eks_pod_identity_association" "reports" {
   cluster_name         = "analytics"
@@ -402,7 +403,9 @@ jobs:
 		Code: "PL1013", Slug: "hcl-syntax", Severity: Error, scope: sourceScope, File: "main.tf",
 		Title: "a Terraform file that is not valid HCL",
 		Rationale: "Terraform rejects a configuration file that is not valid HCL native syntax, and policylint cannot read " +
-			"the policies in it either. The finding is at the place the HCL parser names.",
+			"the policies in it either. The finding is at the place the HCL parser names. Before parsing, policylint also " +
+			"refuses a file whose expressions nest more than 500 levels (brackets, templates and operators) or that has more " +
+			"than 1,000,000 tokens: no configuration does, and HCL's parser would exhaust its stack or memory on it.",
 		Bad:    "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:role/terraform\"\n}\n",
 		Good:   "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:role/terraform\"\n  }\n}\n",
 		Source: "https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md",
