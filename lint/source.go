@@ -232,12 +232,16 @@ func (l *Linter) readYAML(path string, src []byte, named bool) fileRead {
 	host := jsonpos.Text(src)
 	f, err := yamlsource.Parse(src)
 	if err != nil {
-		if !named && !workflowPath(path) {
-			return fileRead{skipped: "not valid YAML"}
-		}
 		se := err.(*yamlsource.SyntaxError)
+		if !named && !workflowPath(path) {
+			return fileRead{skipped: "not read as YAML: " + cutMessage(se.Msg)}
+		}
 		at := f.LineStart(se.Line)
-		return fileRead{host: host, file: source.File{Findings: []source.Finding{{Rule: "yaml-syntax", Start: at, End: at, Message: "the file is not valid YAML: " + se.Msg}}}}
+		msg := "the file is not valid YAML: " + se.Msg
+		if se.Limit {
+			msg = "the file cannot be read: " + se.Msg
+		}
+		return fileRead{host: host, file: source.File{Findings: []source.Finding{{Rule: "yaml-syntax", Start: at, End: at, Message: msg}}}}
 	}
 	if f.Root == nil {
 		return fileRead{skipped: "an empty YAML file"}

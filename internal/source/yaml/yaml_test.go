@@ -138,6 +138,19 @@ func TestStart_Columns(t *testing.T) {
 	}
 }
 
+// TestParse_Marks: a file of more lines and node indicators than maxMarks is not parsed (yaml
+// would spend seconds and hundreds of megabytes on it); one just under is.
+func TestParse_Marks(t *testing.T) {
+	under := strings.Repeat("- a\n", maxMarks/2-1)
+	if _, err := Parse([]byte(under)); err != nil {
+		t.Fatalf("under the limit: %v", err)
+	}
+	_, err := Parse([]byte(under + "- [a, b]\n"))
+	if se, ok := err.(*SyntaxError); !ok || !strings.Contains(se.Msg, "node indicators") || se.Line != maxMarks/2 {
+		t.Errorf("over the limit: %#v", err)
+	}
+}
+
 // TestValue_Bounds: aliases that name aliases nest values past yaml's own limit, and a file
 // can name more values than any policy has; Value refuses both, and merges keep the first of
 // each key.
