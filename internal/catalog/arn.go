@@ -1,0 +1,225 @@
+package catalog
+
+import "strings"
+
+// ARN formats and the ARNs of policies, as patterns over characters, and whether one can match a
+// resource the other does.
+
+// token is one element of a pattern: a character, any one character, or any run of characters;
+// field marks a placeholder of an ARN format's first five fields (partition to account), which
+// holds no colon.
+type token struct {
+	c     byte
+	kind  uint8
+	field bool
+}
+
+const (
+	lit uint8 = iota
+	one
+	many
+)
+
+// formatTokens reads an ARN format of the service reference: each ${Placeholder} is one or more
+// characters (without a colon in the fields before the resource), the rest literal.
+func formatTokens(format string) []token { return formatTokensFrom(format, 0) }
+
+// formatTokensFrom reads a part of an ARN format that starts after that many colons.
+func formatTokensFrom(format string, colons int) []token {
+	var out []token
+	for i := 0; i < len(format); i++ {
+		if format[i] == '$' && i+1 < len(format) && format[i+1] == '{' {
+			if j := indexByte(format[i:], '}'); j > 0 {
+				field := colons < 5
+				out = append(out, token{kind: one, field: field}, token{kind: many, field: field})
+				i += j
+				continue
+			}
+		}
+		if format[i] == ':' {
+			colons++
+		}
+		out = append(out, token{c: lowerASCII(format[i])})
+	}
+	return out
+}
+
+// patternTokens reads a Resource value of a policy: * is any run of characters, ? any one, and a
+// policy variable ${...} any run (its value is known only at evaluation), except ${*}, ${?} and
+// ${$}, which stand for the character itself.
+func patternTokens(pattern string) []token {
+	var out []token
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch {
+		case c == '*':
+			out = append(out, token{kind: many})
+		case c == '?':
+			out = append(out, token{kind: one})
+		case c == '$' && i+1 < len(pattern) && pattern[i+1] == '{':
+			j := indexByte(pattern[i:], '}')
+			if j < 0 {
+				out = append(out, token{c: c})
+				continue
+			}
+			if body := pattern[i+2 : i+j]; body == "*" || body == "?" || body == "$" {
+				out = append(out, token{c: body[0]})
+			} else {
+				out = append(out, token{kind: many})
+			}
+			i += j
+		default:
+			out = append(out, token{c: lowerASCII(c)})
+		}
+	}
+	return out
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Overlap reports whether some string matches both an ARN format of the service reference and a
+// Resource pattern of a policy, ignoring case. It errs toward a match: a * of the policy may span
+// colons (IAM lets a trailing * of a field do so), and so may a placeholder of the resource part. It explores the
+// pairs of positions in the two patterns, so its cost is at most len(format)·len(pattern) steps;
+// each step is taken from *budget, and when the budget runs out Overlap answers true.
+func Overlap(format, pattern string, budget *int) bool {
+	// Field by field first, which settles most pairs without the search: the service, region
+	// and account of a policy ARN are mostly literal, and the resource parts of most formats
+	// start with a literal type name (accesspoint/, log-group:).
+	f, fok := SplitARN(format)
+	p, pok := SplitARN(pattern)
+	if fok && pok && !spans(p) {
+		for i := 1; i < 5; i++ {
+			if !fieldOverlap(f[i], p[i], budget) {
+				return false
+			}
+		}
+		return OverlapResource(f[5], p[5], budget)
+	}
+	return overlap(formatTokens(format), patternTokens(pattern), budget)
+}
+
+// SplitARN splits an ARN, an ARN format or a Resource pattern into its six fields (arn,
+// partition, service, region, account, resource), not at a colon inside ${...}: the region of
+// arn:aws:dynamodb:${aws:RequestedRegion}:... is the variable.
+func SplitARN(s string) ([6]string, bool) {
+	var out [6]string
+	n, start, depth := 0, 0, 0
+	for i := 0; i < len(s) && n < 5; i++ {
+		switch {
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+			depth++
+		case s[i] == '}' && depth > 0:
+			depth--
+		case s[i] == ':' && depth == 0:
+			out[n] = s[start:i]
+			n++
+			start = i + 1
+		}
+	}
+	out[5] = s[start:]
+	return out, n == 5
+}
+
+// spans reports whether a policy ARN has a wildcard in a field before the resource, which IAM may
+// let match across colons: the fields are then not compared one by one.
+func spans(p [6]string) bool {
+	for _, f := range p[1:5] {
+		if strings.ContainsAny(f, "*?") {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldOverlap compares one field before the resource of a format and of a policy ARN without
+// wildcards, as literal text, a policy variable or a placeholder.
+func fieldOverlap(format, pattern string, budget *int) bool {
+	switch {
+	case strings.Contains(pattern, "${"):
+		return overlap(formatTokensFrom(format, 0), patternTokens(pattern), budget)
+	case format == "":
+		return pattern == ""
+	case strings.HasPrefix(format, "${") && strings.HasSuffix(format, "}") && strings.Count(format, "${") == 1:
+		return pattern != ""
+	case !strings.Contains(format, "${"):
+		return strings.EqualFold(format, pattern)
+	}
+	return overlap(formatTokensFrom(format, 0), patternTokens(pattern), budget)
+}
+
+// OverlapResource is Overlap on the resource parts of an ARN format and a Resource pattern (what
+// follows the fifth colon).
+func OverlapResource(format, pattern string, budget *int) bool {
+	return overlap(formatTokensFrom(format, 5), patternTokens(pattern), budget)
+}
+
+func overlap(a, b []token, budget *int) bool {
+	// Most pairs differ in a literal before the first wildcard or after the last one: compare
+	// the literal ends first, without the search.
+	for len(a) > 0 && len(b) > 0 && a[0].kind == lit && b[0].kind == lit {
+		if a[0].c != b[0].c {
+			return false
+		}
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1].kind == lit && b[len(b)-1].kind == lit {
+		if a[len(a)-1].c != b[len(b)-1].c {
+			return false
+		}
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	w := len(b) + 1
+	seen := make([]bool, (len(a)+1)*w)
+	stack := []int{0}
+	seen[0] = true
+	push := func(i, j int) {
+		if k := i*w + j; !seen[k] {
+			seen[k] = true
+			stack = append(stack, k)
+		}
+	}
+	for len(stack) > 0 {
+		if *budget <= 0 {
+			return true
+		}
+		*budget--
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		i, j := k/w, k%w
+		if i == len(a) && j == len(b) {
+			return true
+		}
+		// A run of any characters may also match nothing.
+		if i < len(a) && a[i].kind == many {
+			push(i+1, j)
+		}
+		if j < len(b) && b[j].kind == many {
+			push(i, j+1)
+		}
+		if i == len(a) || j == len(b) {
+			continue
+		}
+		// Both consume one character they can agree on.
+		x, y := a[i], b[j]
+		if x.kind == lit && y.kind == lit && x.c != y.c || x.field && y.kind == lit && y.c == ':' {
+			continue
+		}
+		ni, nj := i+1, j+1
+		if x.kind == many {
+			ni = i
+		}
+		if y.kind == many {
+			nj = j
+		}
+		push(ni, nj)
+	}
+	return false
+}

@@ -1,0 +1,73 @@
+package catalog
+
+import (
+	"strings"
+	"sync"
+)
+
+// keyPattern turns a key name with placeholders into a wildcard pattern, and reports whether it
+// had any. The service reference writes them ${TagKey} mostly, <key> in the s3 keys, tag-key in
+// secretsmanager:ResourceTag/tag-key and ssm:resourceTag/tag-key, and as a trailing slash in
+// sagemaker:ResourceTag/.
+func keyPattern(name string) (string, bool) {
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, "/") {
+		lower += "${key}"
+	} else if strings.HasSuffix(lower, "/tag-key") {
+		lower = strings.TrimSuffix(lower, "tag-key") + "${key}"
+	}
+	var b strings.Builder
+	found := false
+	for {
+		i, close := strings.Index(lower, "${"), byte('}')
+		if j := strings.IndexByte(lower, '<'); j >= 0 && (i < 0 || j < i) {
+			i, close = j, '>'
+		}
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(lower[i:], close)
+		if j < 0 {
+			break
+		}
+		b.WriteString(escapeWildcards(lower[:i]))
+		b.WriteString("?*")
+		lower = lower[i+j+1:]
+		found = true
+	}
+	b.WriteString(escapeWildcards(lower))
+	return b.String(), found
+}
+
+// escapeWildcards keeps literal * and ? of a key name from acting as wildcards; key names have
+// none, so this only guards against a damaged reference.
+func escapeWildcards(s string) string {
+	return strings.NewReplacer("*", "", "?", "").Replace(s)
+}
+
+// hasPlaceholder reports whether a key name of the reference stands for a family of keys.
+func hasPlaceholder(name string) bool {
+	if !strings.ContainsAny(name, "$</") && !strings.HasSuffix(name, "tag-key") {
+		return false
+	}
+	_, ok := keyPattern(name)
+	return ok
+}
+
+// patterns caches keyPattern by reference name: the reference has a few thousand distinct names.
+var patterns sync.Map
+
+// KeyMatches reports whether a condition key written in a policy is the key a reference name
+// denotes, ignoring case and filling placeholders: aws:ResourceTag/team is
+// aws:ResourceTag/${TagKey}.
+func KeyMatches(refName, name string) bool {
+	if !hasPlaceholder(refName) {
+		return strings.EqualFold(refName, name)
+	}
+	v, ok := patterns.Load(refName)
+	if !ok {
+		p, _ := keyPattern(refName)
+		v, _ = patterns.LoadOrStore(refName, p)
+	}
+	return Wildcard(v.(string), strings.ToLower(name))
+}
