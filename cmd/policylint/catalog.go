@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/policylint/policylint/internal/catalog"
+	"github.com/policylint/policylint/internal/fsroot"
 )
 
 const catalogUsage = `Usage:
@@ -51,7 +52,7 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "policylint: catalog show: unexpected arguments %q\n", args[1:])
 			return exitUsage
 		}
-		c, warning := activeCatalog("")
+		c, warning := activeCatalog(nil, "")
 		if warning != "" {
 			fmt.Fprintf(stderr, "policylint: %s\n", warning)
 		}
@@ -92,7 +93,7 @@ func runCatalogUpdate(args []string, stdout, stderr io.Writer) int {
 		services, err = catalog.Fetch(ctx, httpClient, *from)
 	} else {
 		var c *catalog.Catalog
-		if c, err = catalog.Load(*from); err == nil {
+		if c, err = catalog.Load(catalog.OS{}, *from); err == nil {
 			date, note = c.Date, "read from "+*from
 			for _, name := range c.Names() {
 				services = append(services, c.Service(name))
@@ -113,7 +114,7 @@ func runCatalogUpdate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "policylint: catalog update: writing %s: %v; the catalogue in use is unchanged\n", path, err)
 		return exitInternal
 	}
-	c, err := catalog.Open(path)
+	c, err := catalog.Open(catalog.OS{}, path)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylint: catalog update: %v\n", err)
 		return exitInternal
@@ -150,14 +151,18 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// activeCatalog is the catalogue the checks use: the --catalog folder or file, else the user
-// cache written by 'catalog update', else the embedded one. A damaged cache is not fatal: the
-// warning says so and the embedded catalogue serves.
-func activeCatalog(flag string) (*catalog.Catalog, string) {
+// activeCatalog is the catalogue the checks use: the --catalog folder or file, read through the
+// confined opener (fsys) as every path named on the command line, else the user cache written by
+// 'catalog update', else the embedded one. A damaged cache is not fatal: the warning says so and
+// the embedded catalogue serves. fsys may be nil when flag is empty.
+func activeCatalog(fsys *fsroot.FS, flag string) (*catalog.Catalog, string) {
 	if flag != "" {
-		c, err := catalog.Open(flag)
+		if err := fsys.Allow(flag); err != nil {
+			return nil, fmt.Sprintf("--catalog: %v", pathError(flag, err))
+		}
+		c, err := catalog.Open(fsys, flag)
 		if err != nil {
-			return nil, fmt.Sprintf("--catalog: %v", err)
+			return nil, fmt.Sprintf("--catalog: %v", pathError(flag, err))
 		}
 		return c, ""
 	}
@@ -165,7 +170,8 @@ func activeCatalog(flag string) (*catalog.Catalog, string) {
 	if err != nil {
 		return catalog.Embedded(), ""
 	}
-	c, err := catalog.Open(path)
+	// The cache is the user's own, outside any repository: it is read as it is.
+	c, err := catalog.Open(catalog.OS{}, path)
 	switch {
 	case err == nil:
 		return c, ""
@@ -177,6 +183,6 @@ func activeCatalog(flag string) (*catalog.Catalog, string) {
 
 // catalogLine is the line --version adds: the data the catalogue checks use.
 func catalogLine() string {
-	c, _ := activeCatalog("")
+	c, _ := activeCatalog(nil, "")
 	return fmt.Sprintf("  %-18s %s", "IAM catalogue:", c.Describe()) // as writeVersion's lines
 }

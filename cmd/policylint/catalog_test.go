@@ -185,3 +185,19 @@ func TestVersion_CatalogueDate(t *testing.T) {
 		t.Errorf("--version:\n%s", r.stdout)
 	}
 }
+
+// TestLint_CatalogConfined checks that --catalog reads through the confined opener: a document
+// of the folder that is a link out of it is refused, not followed.
+func TestLint_CatalogConfined(t *testing.T) {
+	userCache(t)
+	outside := writeFiles(t, map[string]string{"s3.json": serviceDoc("s3", "GetObject")})
+	ref := writeFiles(t, map[string]string{"v1/service-list.json": `[{"service": "s3", "url": "x"}]`})
+	if err := os.Symlink(filepath.Join(outside, "s3.json"), filepath.Join(ref, "v1", "s3.json")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	dir := writeFiles(t, map[string]string{"p.json": goodPolicy})
+	r := runWith(t, "", "lint", "--catalog", ref, filepath.Join(dir, "p.json"))
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--catalog") || !strings.Contains(r.stderr, "s3.json") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}

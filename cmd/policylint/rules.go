@@ -77,7 +77,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 				explainMarkdown(stdout, r)
 				return exitOK
 			}
-			cat, warning := activeCatalog("")
+			cat, warning := activeCatalog(nil, "")
 			if warning != "" {
 				fmt.Fprintf(stderr, "policylint: %s\n", warning)
 			}

@@ -202,7 +202,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	cat, warning := activeCatalog(*catalogPath)
+	cat, warning := activeCatalog(fsys, *catalogPath)
 	if cat == nil {
 		fmt.Fprintf(stderr, "policylint: %s\n", warning)
 		return exitUsage

@@ -79,7 +79,7 @@ func TestEmbedded_Checksum(t *testing.T) {
 // data/catalog.bin: `go generate ./internal/catalog` after changing the reference or the encoder.
 func TestGenerate_UpToDate(t *testing.T) {
 	dir := sharedReference(t)
-	c, err := Load(dir)
+	c, err := Load(OS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestGenerate_UpToDate(t *testing.T) {
 
 // TestRoundTrip encodes the reference read from AWS's format and decodes it again.
 func TestRoundTrip(t *testing.T) {
-	c, err := Load(sharedReference(t))
+	c, err := Load(OS{}, sharedReference(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -149,19 +149,19 @@ func Save(path, date, source, note string, services []*Service) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// Open reads a catalogue: a file in the compact form (such as the cache), or a folder in AWS's
-// format.
-func Open(path string) (*Catalog, error) {
-	info, err := os.Stat(path)
+// Open reads a catalogue through fsys: a file in the compact form (such as the cache), or a
+// folder in AWS's format.
+func Open(fsys FS, path string) (*Catalog, error) {
+	info, err := fsys.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if info.IsDir() {
-		return Load(path)
+		return Load(fsys, path)
 	}
-	data, err := readFile(path, MaxCatalogBytes)
+	data, err := fsys.ReadFile(path, MaxCatalogBytes)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	c, err := Decode(data)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,23 +151,40 @@ func ParseService(data []byte, want string) (*Service, error) {
 	return s, nil
 }
 
+// FS is what a folder in AWS's format is read through: policylint's confined file opener, or
+// the file system as it is (OS).
+type FS interface {
+	// ReadFile reads a regular file of at most max bytes.
+	ReadFile(path string, max int64) ([]byte, error)
+	Stat(path string) (fs.FileInfo, error)
+}
+
+// OS reads the file system as it is.
+type OS struct{}
+
+// ReadFile reads a regular file of at most max bytes.
+func (OS) ReadFile(path string, max int64) ([]byte, error) { return readFile(path, max) }
+
+// Stat describes a file.
+func (OS) Stat(path string) (fs.FileInfo, error) { return os.Stat(path) }
+
 // Load reads a service reference in AWS's format from a directory: service-list.json (or
 // v1/service-list.json) and one document per service beside it, named <prefix>.json or
 // <prefix>/<prefix>.json. The catalogue's date is the list's modification day.
-func Load(dir string) (*Catalog, error) {
+func Load(fsys FS, dir string) (*Catalog, error) {
 	base := dir
 	listPath := filepath.Join(base, "service-list.json")
-	info, err := os.Stat(listPath)
+	info, err := fsys.Stat(listPath)
 	if err != nil {
 		base = filepath.Join(dir, "v1")
 		listPath = filepath.Join(base, "service-list.json")
-		if info, err = os.Stat(listPath); err != nil {
+		if info, err = fsys.Stat(listPath); err != nil {
 			return nil, fmt.Errorf("%s: no service-list.json (or v1/service-list.json): not a service reference folder", dir)
 		}
 	}
-	data, err := readFile(listPath, MaxListBytes)
+	data, err := fsys.ReadFile(listPath, MaxListBytes)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", listPath, err)
 	}
 	list, err := ParseList(data)
 	if err != nil {
@@ -175,12 +193,12 @@ func Load(dir string) (*Catalog, error) {
 	var services []*Service
 	for _, e := range list {
 		path := filepath.Join(base, e.Service+".json")
-		if _, err := os.Stat(path); err != nil {
+		if _, err := fsys.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			path = filepath.Join(base, e.Service, e.Service+".json")
 		}
-		data, err := readFile(path, MaxServiceBytes)
+		data, err := fsys.ReadFile(path, MaxServiceBytes)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %v", path, err)
 		}
 		s, err := ParseService(data, e.Service)
 		if err != nil {
@@ -205,7 +223,7 @@ func readFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
+		return nil, errors.New("not a regular file")
 	}
 	return readLimited(f, limit, path)
 }

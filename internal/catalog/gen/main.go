@@ -32,7 +32,7 @@ func run(reference, supplement, note, date, out string) error {
 	if reference == "" || date == "" || out == "" {
 		return fmt.Errorf("-reference, -date and -out are required")
 	}
-	c, err := catalog.Load(reference)
+	c, err := catalog.Load(catalog.OS{}, reference)
 	if err != nil {
 		return err
 	}
