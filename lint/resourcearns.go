@@ -27,28 +27,33 @@ func splitARN(s string) (arnParts, bool) {
 }
 
 // resourceARNs calls fn for each Resource and NotResource value of a statement that is an ARN.
-// The values are split once per pass: five checks walk them.
 func (p *Pass) resourceARNs(s stmt, fn func(element string, v *jsonpos.Value, a arnParts)) {
-	sem := p.sem()
-	if sem.arns == nil {
-		sem.arns = map[*jsonpos.Value]*arnParts{}
-	}
 	for _, el := range []string{"Resource", "NotResource"} {
 		if v, ok := s.v.Get(el); ok {
 			for _, r := range elementStrings(v) {
-				a, seen := sem.arns[r]
-				if !seen {
-					if parts, ok := splitARN(r.Str); ok {
-						a = &parts
-					}
-					sem.arns[r] = a
-				}
-				if a != nil {
+				if a := p.arn(r); a != nil {
 					fn(el, r, *a)
 				}
 			}
 		}
 	}
+}
+
+// arn returns a Resource value split into its fields, or nil when it is not an ARN. Values are
+// split once per pass: five checks ask.
+func (p *Pass) arn(v *jsonpos.Value) *arnParts {
+	sem := p.sem()
+	if sem.arns == nil {
+		sem.arns = map[*jsonpos.Value]*arnParts{}
+	}
+	a, seen := sem.arns[v]
+	if !seen {
+		if parts, ok := splitARN(v.Str); ok {
+			a = &parts
+		}
+		sem.arns[v] = a
+	}
+	return a
 }
 
 // patterned reports whether an ARN field holds a wildcard or a policy variable, so that its value
@@ -106,38 +111,25 @@ func checkARNServiceCase(p *Pass) {
 const overlapBudget = 4_000_000
 
 // resourceMatcher answers, for one pass, whether a Resource value can be a resource of an ARN
-// format, with a memo and the shared budget.
+// format, within a budget shared by the pass.
 type resourceMatcher struct {
 	budget int
-	memo   map[[2]string]bool
 }
 
 func (p *Pass) matcher() *resourceMatcher {
 	sem := p.sem()
 	if sem.matcher == nil {
-		sem.matcher = &resourceMatcher{budget: overlapBudget, memo: map[[2]string]bool{}}
+		sem.matcher = &resourceMatcher{budget: overlapBudget}
 	}
 	return sem.matcher
 }
 
 func (m *resourceMatcher) overlap(format, resource string) bool {
-	key := [2]string{format, resource}
-	if v, ok := m.memo[key]; ok {
-		return v
-	}
-	v := catalog.Overlap(format, resource, &m.budget)
-	m.memo[key] = v
-	return v
+	return catalog.Overlap(format, resource, &m.budget)
 }
 
 func (m *resourceMatcher) overlapResource(format, resource string) bool {
-	key := [2]string{":" + format, resource}
-	if v, ok := m.memo[key]; ok {
-		return v
-	}
-	v := catalog.OverlapResource(format, resource, &m.budget)
-	m.memo[key] = v
-	return v
+	return catalog.OverlapResource(format, resource, &m.budget)
 }
 
 // exhausted reports whether the budget ran out, after which answers are not to be trusted.
@@ -200,10 +192,7 @@ func (p *Pass) arnFormats(service string) []string {
 
 // arnService is the service field of an ARN format.
 func arnService(format string) string {
-	parts := strings.SplitN(format, ":", 4)
-	if len(parts) < 4 {
-		return ""
-	}
+	parts, _ := catalog.SplitARN(format)
 	return strings.ToLower(parts[2])
 }
 
@@ -264,7 +253,7 @@ func checkActionResourceMismatch(p *Pass) {
 		}
 		var resources []string
 		for _, r := range elementStrings(res) {
-			if _, ok := splitARN(r.Str); !ok {
+			if p.arn(r) == nil {
 				return // "*", or a value other checks report: anything may match
 			}
 			resources = append(resources, r.Str)

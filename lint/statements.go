@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/placeholder"
@@ -260,8 +261,8 @@ func arnProblem(s string) string {
 	if !strings.HasPrefix(s, "arn:") {
 		return `is not an ARN: IAM rejects it; write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, or "*" for all resources`
 	}
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 {
+	parts, ok := catalog.SplitARN(s)
+	if !ok {
 		return "has too few parts: an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (empty parts stay, as in arn:aws:s3:::bucket)"
 	}
 	if !validPartition(parts[1]) {

@@ -176,16 +176,18 @@ func overlap(a, b []token, budget *int) bool {
 		}
 		a, b = a[:len(a)-1], b[:len(b)-1]
 	}
+	// The search visits pairs of positions; small ones fit in buffers on the stack.
 	w := len(b) + 1
-	seen := make([]bool, (len(a)+1)*w)
-	stack := []int{0}
-	seen[0] = true
-	push := func(i, j int) {
-		if k := i*w + j; !seen[k] {
-			seen[k] = true
-			stack = append(stack, k)
-		}
+	var seenBuf [2048]bool
+	var stackBuf [128]int
+	var seen []bool
+	if n := (len(a) + 1) * w; n <= len(seenBuf) {
+		seen = seenBuf[:n]
+	} else {
+		seen = make([]bool, n)
 	}
+	stack := append(stackBuf[:0], 0)
+	seen[0] = true
 	for len(stack) > 0 {
 		if *budget <= 0 {
 			return true
@@ -197,29 +199,35 @@ func overlap(a, b []token, budget *int) bool {
 		if i == len(a) && j == len(b) {
 			return true
 		}
+		var next [3]int // the pairs this one leads to, -1 for none
+		next[0], next[1], next[2] = -1, -1, -1
 		// A run of any characters may also match nothing.
 		if i < len(a) && a[i].kind == many {
-			push(i+1, j)
+			next[0] = (i+1)*w + j
 		}
 		if j < len(b) && b[j].kind == many {
-			push(i, j+1)
-		}
-		if i == len(a) || j == len(b) {
-			continue
+			next[1] = i*w + j + 1
 		}
 		// Both consume one character they can agree on.
-		x, y := a[i], b[j]
-		if x.kind == lit && y.kind == lit && x.c != y.c || x.field && y.kind == lit && y.c == ':' {
-			continue
+		if i < len(a) && j < len(b) {
+			x, y := a[i], b[j]
+			if !(x.kind == lit && y.kind == lit && x.c != y.c || x.field && y.kind == lit && y.c == ':') {
+				ni, nj := i+1, j+1
+				if x.kind == many {
+					ni = i
+				}
+				if y.kind == many {
+					nj = j
+				}
+				next[2] = ni*w + nj
+			}
 		}
-		ni, nj := i+1, j+1
-		if x.kind == many {
-			ni = i
+		for _, n := range next {
+			if n >= 0 && !seen[n] {
+				seen[n] = true
+				stack = append(stack, n)
+			}
 		}
-		if y.kind == many {
-			nj = j
-		}
-		push(ni, nj)
 	}
 	return false
 }
