@@ -29,10 +29,11 @@ func (p *Pass) inCatalog() string {
 // semantics holds what the catalogue checks of one pass share, computed once.
 type semantics struct {
 	actions map[string]*resolved // by the action string as written
-	matcher *resourceMatcher
+	matcher *catalog.Matcher
 	keys    map[string]keyInfo // by the condition key as written
 	used    map[*catalog.Service]map[string]bool
 	stmts   []stmt                       // the statements, listed once
+	conds   []condEntry                  // the keys of the statements' conditions, listed once
 	formats map[string][]string          // ARN formats by ARN service field
 	arns    map[*jsonpos.Value]*arnParts // Resource values split, nil when not ARNs
 }
@@ -59,6 +60,11 @@ type resolved struct {
 	actions []*catalog.Action
 	// wildcard: the action name has * or ?; serviceWildcard: the prefix has.
 	wildcard, serviceWildcard bool
+
+	// oneService and oneAction back services and actions for the common case of one each, so
+	// that resolving s3:GetObject allocates only the resolved value.
+	oneService [1]*catalog.Service
+	oneAction  [1]*catalog.Action
 }
 
 // resolve looks an action value up, once per pass. It returns nil for "*", a malformed value
@@ -83,7 +89,8 @@ func (p *Pass) resolveAction(action string) *resolved {
 	if r.serviceWildcard {
 		r.services = c.MatchServices(prefix)
 	} else if s := c.Service(prefix); s != nil {
-		r.services = []*catalog.Service{s}
+		r.oneService[0] = s
+		r.services = r.oneService[:]
 	}
 	if len(r.services) == 0 {
 		r.unknownPrefix = true
@@ -94,6 +101,13 @@ func (p *Pass) resolveAction(action string) *resolved {
 	}
 	for _, s := range r.services {
 		r.partial = r.partial || s.Partial
+		if !r.wildcard && !r.serviceWildcard {
+			if a := s.Action(name); a != nil {
+				r.oneAction[0] = a
+				r.actions = r.oneAction[:]
+			}
+			continue
+		}
 		r.actions = append(r.actions, s.Match(name)...)
 	}
 	return r

@@ -167,16 +167,16 @@ func TestActionResourceMismatch_Budget(t *testing.T) {
 	for _, budget := range []int{overlapBudget, 0} {
 		pr, _ := l.prepareFile("p.json", []byte(policy))
 		p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg, rule: RuleByName("action-resource-mismatch")}
-		p.matcher().budget = budget
+		p.matcher().Budget = budget
 		checkActionResourceMismatch(p)
 		if want := budget > 0; (len(p.diags) == 1) != want {
 			t.Errorf("budget %d: %d findings", budget, len(p.diags))
 		}
 	}
 	// The steps one pair of patterns takes are bounded by the product of their lengths.
-	budget := overlapBudget
-	catalog.Overlap("arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:aws:s3:::"+strings.Repeat("*a", 1000), &budget)
-	if spent := overlapBudget - budget; spent > 60*2002 {
+	m := catalog.NewMatcher(overlapBudget)
+	m.Overlap("arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:aws:s3:::"+strings.Repeat("*a", 1000))
+	if spent := overlapBudget - m.Budget; spent > 60*2002 {
 		t.Errorf("one overlap took %d steps", spent)
 	}
 }

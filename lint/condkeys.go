@@ -25,28 +25,36 @@ type condEntry struct {
 	values   []*jsonpos.Value
 }
 
-// eachConditionKey calls fn for every key of every known operator of every statement.
+// eachConditionKey calls fn for every key of every known operator of every statement. The
+// entries are listed once per pass: nine checks walk them.
 func (p *Pass) eachConditionKey(fn func(e condEntry)) {
-	p.eachNonEmptyStatement(func(s stmt) {
-		c, ok := s.v.Get("Condition")
-		if !ok || c.Kind != jsonpos.Object {
-			return
-		}
-		for _, op := range c.Members {
-			set, base, ifExists := parseOperator(op.Key)
-			family, known := conditionOperators[base]
-			if !known || op.Value.Kind != jsonpos.Object || base == "Null" && ifExists {
-				continue
+	sem := p.sem()
+	if sem.conds == nil {
+		sem.conds = []condEntry{}
+		p.eachNonEmptyStatement(func(s stmt) {
+			c, ok := s.v.Get("Condition")
+			if !ok || c.Kind != jsonpos.Object {
+				return
 			}
-			for _, key := range op.Value.Members {
-				values := []*jsonpos.Value{key.Value}
-				if key.Value.Kind == jsonpos.Array {
-					values = key.Value.Elems
+			for _, op := range c.Members {
+				set, base, ifExists := parseOperator(op.Key)
+				family, known := conditionOperators[base]
+				if !known || op.Value.Kind != jsonpos.Object || base == "Null" && ifExists {
+					continue
 				}
-				fn(condEntry{s: s, op: op, set: set, base: base, family: family, ifExists: ifExists, key: key, values: values})
+				for _, key := range op.Value.Members {
+					values := []*jsonpos.Value{key.Value}
+					if key.Value.Kind == jsonpos.Array {
+						values = key.Value.Elems
+					}
+					sem.conds = append(sem.conds, condEntry{s: s, op: op, set: set, base: base, family: family, ifExists: ifExists, key: key, values: values})
+				}
 			}
-		}
-	})
+		})
+	}
+	for _, e := range sem.conds {
+		fn(e)
+	}
 }
 
 // whenAbsent is what a condition entry evaluates to when its key is not in the request context

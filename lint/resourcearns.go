@@ -110,30 +110,14 @@ func checkARNServiceCase(p *Pass) {
 // than linear time on a hostile policy.
 const overlapBudget = 4_000_000
 
-// resourceMatcher answers, for one pass, whether a Resource value can be a resource of an ARN
-// format, within a budget shared by the pass.
-type resourceMatcher struct {
-	budget int
-}
-
-func (p *Pass) matcher() *resourceMatcher {
+// matcher returns the pass's matcher of Resource patterns against ARN formats.
+func (p *Pass) matcher() *catalog.Matcher {
 	sem := p.sem()
 	if sem.matcher == nil {
-		sem.matcher = &resourceMatcher{budget: overlapBudget}
+		sem.matcher = catalog.NewMatcher(overlapBudget)
 	}
 	return sem.matcher
 }
-
-func (m *resourceMatcher) overlap(format, resource string) bool {
-	return catalog.Overlap(format, resource, &m.budget)
-}
-
-func (m *resourceMatcher) overlapResource(format, resource string) bool {
-	return catalog.OverlapResource(format, resource, &m.budget)
-}
-
-// exhausted reports whether the budget ran out, after which answers are not to be trusted.
-func (m *resourceMatcher) exhausted() bool { return m.budget <= 0 }
 
 // checkARNResourceType reports an ARN of a known service that matches none of that service's
 // resource types, and says when the cause is a region or an account the service's ARNs do not
@@ -150,11 +134,11 @@ func checkARNResourceType(p *Pass) {
 				return
 			}
 			for _, f := range formats {
-				if m.overlap(f, v.Str) {
+				if m.Overlap(f, v.Str) {
 					return
 				}
 			}
-			if m.exhausted() {
+			if m.Exhausted() {
 				return
 			}
 			p.reportAt(p.valueAt(v), fmt.Sprintf("%s %s %s", el, quoteShort(v.Str), arnMismatch(m, a, formats, p.inCatalog())))
@@ -198,11 +182,11 @@ func arnService(format string) string {
 
 // arnMismatch words why an ARN matches none of its service's formats: when its resource part
 // fits some of them, it says which of the region and account fields is wrong.
-func arnMismatch(m *resourceMatcher, a arnParts, formats []string, data string) string {
+func arnMismatch(m *catalog.Matcher, a arnParts, formats []string, data string) string {
 	var near [][]string
 	for _, f := range formats {
 		parts := strings.SplitN(f, ":", 6)
-		if len(parts) == 6 && m.overlapResource(parts[5], a.resource) {
+		if len(parts) == 6 && m.OverlapResource(parts[5], a.resource) {
 			near = append(near, parts)
 		}
 	}
@@ -274,7 +258,7 @@ func checkActionResourceMismatch(p *Pass) {
 			if r == nil || r.unknownPrefix || r.partial || len(r.actions) == 0 {
 				continue
 			}
-			if matchesAny(m, r.actions, resources) || m.exhausted() {
+			if matchesAny(m, r.actions, resources) || m.Exhausted() {
 				continue
 			}
 			if starOnly(r.actions) {
@@ -290,7 +274,7 @@ func checkActionResourceMismatch(p *Pass) {
 
 // matchesAny reports whether one of the actions can apply to one of the resources, or may: an
 // action whose resources the catalogue does not fully know counts as a match.
-func matchesAny(m *resourceMatcher, actions []*catalog.Action, resources []string) bool {
+func matchesAny(m *catalog.Matcher, actions []*catalog.Action, resources []string) bool {
 	for _, a := range actions {
 		if a.Supplement {
 			return true
@@ -301,7 +285,7 @@ func matchesAny(m *resourceMatcher, actions []*catalog.Action, resources []strin
 			}
 			for _, f := range ar.Resource.ARNFormats {
 				for _, r := range resources {
-					if m.overlap(f, r) {
+					if m.Overlap(f, r) {
 						return true
 					}
 				}

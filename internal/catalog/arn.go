@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // ARN formats and the ARNs of policies, as patterns over characters, and whether one can match a
 // resource the other does.
@@ -24,8 +27,27 @@ const (
 // characters (without a colon in the fields before the resource), the rest literal.
 func formatTokens(format string) []token { return formatTokensFrom(format, 0) }
 
+// formatCache holds the tokens of ARN formats and their parts, by text and starting field: the
+// reference has a few thousand formats, read again for every policy.
+var formatCache sync.Map
+
+type formatKey struct {
+	text   string
+	colons int
+}
+
 // formatTokensFrom reads a part of an ARN format that starts after that many colons.
 func formatTokensFrom(format string, colons int) []token {
+	key := formatKey{format, colons}
+	if v, ok := formatCache.Load(key); ok {
+		return v.([]token)
+	}
+	out := tokenizeFormat(format, colons)
+	formatCache.Store(key, out)
+	return out
+}
+
+func tokenizeFormat(format string, colons int) []token {
 	var out []token
 	for i := 0; i < len(format); i++ {
 		if format[i] == '$' && i+1 < len(format) && format[i+1] == '{' {
@@ -84,12 +106,36 @@ func indexByte(s string, c byte) int {
 	return -1
 }
 
+// Matcher tells whether the Resource patterns of one policy can match ARN formats of the
+// reference, within a budget of steps for the policy, keeping each pattern's tokens.
+type Matcher struct {
+	// Budget is the steps left; when it runs out, every answer is "may match".
+	Budget int
+	tokens map[string][]token
+}
+
+// NewMatcher returns a matcher with a budget of steps.
+func NewMatcher(budget int) *Matcher { return &Matcher{Budget: budget, tokens: map[string][]token{}} }
+
+// Exhausted reports whether the budget ran out, after which answers are not to be trusted.
+func (m *Matcher) Exhausted() bool { return m.Budget <= 0 }
+
+// pattern returns the tokens of a policy pattern, once per matcher.
+func (m *Matcher) pattern(s string) []token {
+	t, ok := m.tokens[s]
+	if !ok {
+		t = patternTokens(s)
+		m.tokens[s] = t
+	}
+	return t
+}
+
 // Overlap reports whether some string matches both an ARN format of the service reference and a
 // Resource pattern of a policy, ignoring case. It errs toward a match: a * of the policy may span
 // colons (IAM lets a trailing * of a field do so), and so may a placeholder of the resource part. It explores the
 // pairs of positions in the two patterns, so its cost is at most len(format)·len(pattern) steps;
-// each step is taken from *budget, and when the budget runs out Overlap answers true.
-func Overlap(format, pattern string, budget *int) bool {
+// each step is taken from the budget, and when the budget runs out Overlap answers true.
+func (m *Matcher) Overlap(format, pattern string) bool {
 	// Field by field first, which settles most pairs without the search: the service, region
 	// and account of a policy ARN are mostly literal, and the resource parts of most formats
 	// start with a literal type name (accesspoint/, log-group:).
@@ -97,13 +143,13 @@ func Overlap(format, pattern string, budget *int) bool {
 	p, pok := SplitARN(pattern)
 	if fok && pok && !spans(p) {
 		for i := 1; i < 5; i++ {
-			if !fieldOverlap(f[i], p[i], budget) {
+			if !m.fieldOverlap(f[i], p[i]) {
 				return false
 			}
 		}
-		return OverlapResource(f[5], p[5], budget)
+		return m.OverlapResource(f[5], p[5])
 	}
-	return overlap(formatTokens(format), patternTokens(pattern), budget)
+	return overlap(formatTokens(format), m.pattern(pattern), &m.Budget)
 }
 
 // SplitARN splits an ARN, an ARN format or a Resource pattern into its six fields (arn,
@@ -141,10 +187,10 @@ func spans(p [6]string) bool {
 
 // fieldOverlap compares one field before the resource of a format and of a policy ARN without
 // wildcards, as literal text, a policy variable or a placeholder.
-func fieldOverlap(format, pattern string, budget *int) bool {
+func (m *Matcher) fieldOverlap(format, pattern string) bool {
 	switch {
 	case strings.Contains(pattern, "${"):
-		return overlap(formatTokensFrom(format, 0), patternTokens(pattern), budget)
+		return overlap(formatTokensFrom(format, 0), m.pattern(pattern), &m.Budget)
 	case format == "":
 		return pattern == ""
 	case strings.HasPrefix(format, "${") && strings.HasSuffix(format, "}") && strings.Count(format, "${") == 1:
@@ -152,13 +198,13 @@ func fieldOverlap(format, pattern string, budget *int) bool {
 	case !strings.Contains(format, "${"):
 		return strings.EqualFold(format, pattern)
 	}
-	return overlap(formatTokensFrom(format, 0), patternTokens(pattern), budget)
+	return overlap(formatTokensFrom(format, 0), m.pattern(pattern), &m.Budget)
 }
 
 // OverlapResource is Overlap on the resource parts of an ARN format and a Resource pattern (what
 // follows the fifth colon).
-func OverlapResource(format, pattern string, budget *int) bool {
-	return overlap(formatTokensFrom(format, 5), patternTokens(pattern), budget)
+func (m *Matcher) OverlapResource(format, pattern string) bool {
+	return overlap(formatTokensFrom(format, 5), m.pattern(pattern), &m.Budget)
 }
 
 func overlap(a, b []token, budget *int) bool {

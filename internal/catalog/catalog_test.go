@@ -259,14 +259,13 @@ func TestOverlap(t *testing.T) {
 		{"arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::a?c", true},
 		{"arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::", false},
 	} {
-		budget := 1 << 20
-		if got := Overlap(tc.format, tc.pattern, &budget); got != tc.want {
+		if got := NewMatcher(1<<20).Overlap(tc.format, tc.pattern); got != tc.want {
 			t.Errorf("Overlap(%q, %q) = %v", tc.format, tc.pattern, got)
 		}
 	}
 	// The budget bounds the work and answers true when it runs out.
-	budget := 10
-	if !Overlap("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::"+strings.Repeat("*a", 500)+"b", &budget) || budget > 0 {
-		t.Errorf("budget not honoured: %d left", budget)
+	m := NewMatcher(10)
+	if !m.Overlap("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::"+strings.Repeat("*a", 500)+"b") || m.Budget > 0 {
+		t.Errorf("budget not honoured: %d left", m.Budget)
 	}
 }

@@ -41,11 +41,11 @@ func FuzzOverlap(f *testing.F) {
 		if len(format) > 512 || len(pattern) > 512 {
 			return
 		}
-		budget := 1000
-		Overlap(format, pattern, &budget)
-		OverlapResource(format, pattern, &budget)
-		if budget < 0 {
-			t.Fatalf("budget overdrawn: %d", budget)
+		m := NewMatcher(1000)
+		m.Overlap(format, pattern)
+		m.OverlapResource(format, pattern)
+		if m.Budget < 0 {
+			t.Fatalf("budget overdrawn: %d", m.Budget)
 		}
 	})
 }

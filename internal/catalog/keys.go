@@ -42,32 +42,53 @@ func keyPattern(name string) (string, bool) {
 // escapeWildcards keeps literal * and ? of a key name from acting as wildcards; key names have
 // none, so this only guards against a damaged reference.
 func escapeWildcards(s string) string {
-	return strings.NewReplacer("*", "", "?", "").Replace(s)
+	if !strings.ContainsAny(s, "*?") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '*' || r == '?' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // hasPlaceholder reports whether a key name of the reference stands for a family of keys.
 func hasPlaceholder(name string) bool {
-	if !strings.ContainsAny(name, "$</") && !strings.HasSuffix(name, "tag-key") {
-		return false
-	}
-	_, ok := keyPattern(name)
+	_, ok := cachedPattern(name)
 	return ok
 }
 
 // patterns caches keyPattern by reference name: the reference has a few thousand distinct names.
 var patterns sync.Map
 
+type keyPatternEntry struct {
+	pattern     string
+	placeholder bool
+}
+
+// cachedPattern is keyPattern, computed once per name; names that cannot have a placeholder
+// are answered without the cache.
+func cachedPattern(name string) (string, bool) {
+	if !strings.ContainsAny(name, "$</") && !strings.HasSuffix(name, "tag-key") {
+		return "", false
+	}
+	if v, ok := patterns.Load(name); ok {
+		e := v.(keyPatternEntry)
+		return e.pattern, e.placeholder
+	}
+	p, ok := keyPattern(name)
+	patterns.Store(name, keyPatternEntry{p, ok})
+	return p, ok
+}
+
 // KeyMatches reports whether a condition key written in a policy is the key a reference name
 // denotes, ignoring case and filling placeholders: aws:ResourceTag/team is
 // aws:ResourceTag/${TagKey}.
 func KeyMatches(refName, name string) bool {
-	if !hasPlaceholder(refName) {
+	p, ok := cachedPattern(refName)
+	if !ok {
 		return strings.EqualFold(refName, name)
 	}
-	v, ok := patterns.Load(refName)
-	if !ok {
-		p, _ := keyPattern(refName)
-		v, _ = patterns.LoadOrStore(refName, p)
-	}
-	return Wildcard(v.(string), strings.ToLower(name))
+	return wildcardFold(p, name)
 }
