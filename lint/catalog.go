@@ -29,18 +29,23 @@ func (p *Pass) inCatalog() string {
 // semantics holds what the catalogue checks of one pass share, computed once.
 type semantics struct {
 	actions map[string]*resolved // by the action string as written
+	// steps is what is left of actionBudget.
+	steps   int
 	matcher *catalog.Matcher
-	keys    map[string]keyInfo // by the condition key as written
-	used    map[*catalog.Service]map[string]bool
-	stmts   []stmt                       // the statements, listed once
-	conds   []condEntry                  // the keys of the statements' conditions, listed once
-	formats map[string][]string          // ARN formats by ARN service field
-	arns    map[*jsonpos.Value]*arnParts // Resource values split, nil when not ARNs
+	// overlapBudget is the matcher's budget for each check: overlapBudget but in tests.
+	overlapBudget int
+	keys          map[string]*keyInfo // by the condition key as written
+	used          map[*catalog.Service]map[string]bool
+	stmts         []stmt                           // the non-empty statements, listed once
+	conds         []condEntry                      // the keys of the statements' conditions, listed once
+	formats       map[string][]string              // ARN formats by ARN service field
+	arns          map[*jsonpos.Value]*arnParts     // Resource values split, nil when not ARNs
+	entries       map[*jsonpos.Value][]actionEntry // by statement, its actions resolved
 }
 
 func (p *Pass) sem() *semantics {
 	if p.semantics == nil {
-		p.semantics = &semantics{actions: map[string]*resolved{}}
+		p.semantics = &semantics{actions: map[string]*resolved{}, steps: actionBudget, overlapBudget: overlapBudget}
 	}
 	return p.semantics
 }
@@ -82,12 +87,24 @@ func (p *Pass) resolve(action string) *resolved {
 	return r
 }
 
+// actionBudget bounds the steps (bytes of names compared) spent matching wildcard actions against
+// the catalogue in one policy. The most any policy of the corpus takes is 190,000
+// (SageMakerStudioAdminIAMDefaultExecutionPolicy); past the budget the wildcards not yet matched
+// are left unjudged, so that a policy of 500,000 distinct wildcards costs milliseconds, not 20 s.
+const actionBudget = 4_000_000
+
+// resolveAction looks an action up in the catalogue; nil when the budget ran out on its
+// wildcards.
 func (p *Pass) resolveAction(action string) *resolved {
 	c := p.catalog()
+	sem := p.sem()
 	prefix, name, _ := strings.Cut(action, ":")
 	r := &resolved{prefix: prefix, name: name, wildcard: strings.ContainsAny(name, "*?"), serviceWildcard: strings.ContainsAny(prefix, "*?")}
 	if r.serviceWildcard {
-		r.services = c.MatchServices(prefix)
+		var ok bool
+		if r.services, ok = c.MatchServicesWithin(prefix, &sem.steps); !ok {
+			return nil
+		}
 	} else if s := c.Service(prefix); s != nil {
 		r.oneService[0] = s
 		r.services = r.oneService[:]
@@ -108,7 +125,11 @@ func (p *Pass) resolveAction(action string) *resolved {
 			}
 			continue
 		}
-		r.actions = append(r.actions, s.Match(name)...)
+		matched, ok := s.MatchWithin(name, &sem.steps)
+		if !ok {
+			return nil
+		}
+		r.actions = append(r.actions, matched...)
 	}
 	return r
 }
@@ -124,43 +145,68 @@ func actionValues(s stmt, fn func(element string, v *jsonpos.Value)) {
 	}
 }
 
+// actionEntry is one Action or NotAction value of a statement with what the catalogue says of
+// it; r is nil when the catalogue cannot judge it.
+type actionEntry struct {
+	element string
+	v       *jsonpos.Value
+	r       *resolved
+}
+
+// actionEntries returns the Action and NotAction values of a statement, resolved, once per pass:
+// half a dozen checks walk them, and a policy may hold 500,000.
+func (p *Pass) actionEntries(s stmt) []actionEntry {
+	sem := p.sem()
+	if e, ok := sem.entries[s.v]; ok {
+		return e
+	}
+	var out []actionEntry
+	actionValues(s, func(el string, v *jsonpos.Value) {
+		out = append(out, actionEntry{el, v, p.resolve(v.Str)})
+	})
+	if sem.entries == nil {
+		sem.entries = map[*jsonpos.Value][]actionEntry{}
+	}
+	sem.entries[s.v] = out
+	return out
+}
+
 // eachResolved calls fn for each Action and NotAction value of each statement that the catalogue
 // can judge, with what it says of the value.
 func (p *Pass) eachResolved(fn func(element string, v *jsonpos.Value, r *resolved)) {
 	p.eachNonEmptyStatement(func(s stmt) {
-		actionValues(s, func(el string, v *jsonpos.Value) {
-			if r := p.resolve(v.Str); r != nil {
-				fn(el, v, r)
+		for _, e := range p.actionEntries(s) {
+			if e.r != nil {
+				fn(e.element, e.v, e.r)
 			}
-		})
+		}
 	})
 }
 
 // checkUnknownService reports an action whose service prefix is not in the catalogue, with the
 // closest prefix, or the product when AWS retired the service.
 func checkUnknownService(p *Pass) {
-	suggestions := 0
 	p.eachResolved(func(_ string, v *jsonpos.Value, r *resolved) {
 		if !r.unknownPrefix {
 			return
 		}
+		at := p.valueAt(v)
+		if p.full(at) {
+			return // past the rule's cap: counted, not worded (a suggestion costs an edit distance per service)
+		}
 		var msg string
 		switch {
 		case r.retired != nil:
-			msg = fmt.Sprintf("%s names %s (prefix %q), a retired service that is no longer in %s: the action matches nothing; remove it", quoteShort(v.Str), r.retired.Product, r.prefix, p.inCatalog())
+			msg = fmt.Sprintf("%s names %s (prefix %s), a retired service that is no longer in %s: the action matches nothing; remove it", quoteShort(v.Str), r.retired.Product, quoteShort(r.prefix), p.inCatalog())
 		case r.serviceWildcard:
-			msg = fmt.Sprintf("%s: no service prefix in %s matches %q, so the action matches nothing", quoteShort(v.Str), p.inCatalog(), r.prefix)
+			msg = fmt.Sprintf("%s: no service prefix in %s matches %s, so the action matches nothing", quoteShort(v.Str), p.inCatalog(), quoteShort(r.prefix))
 		default:
-			msg = fmt.Sprintf("%s names service %q, which is not in %s: if it is not a service newer than the data, the action matches nothing", quoteShort(v.Str), r.prefix, p.inCatalog())
-			// Suggestions cost an edit distance per service: only for findings reported one by one.
-			if suggestions < maxPerRule {
-				suggestions++
-				if alt := p.suggestService(r); alt != "" {
-					msg += fmt.Sprintf("; did you mean %q?", alt)
-				}
+			msg = fmt.Sprintf("%s names service %s, which is not in %s: if it is not a service newer than the data, the action matches nothing", quoteShort(v.Str), quoteShort(r.prefix), p.inCatalog())
+			if alt := p.suggestService(r); alt != "" {
+				msg += fmt.Sprintf("; did you mean %q?", alt)
 			}
 		}
-		p.reportAt(p.valueAt(v), msg)
+		p.reportAt(at, msg)
 	})
 }
 
@@ -182,14 +228,17 @@ func (p *Pass) suggestService(r *resolved) string {
 // checkUnknownAction reports an action its service does not have, and a wildcard that matches
 // none of its actions.
 func checkUnknownAction(p *Pass) {
-	suggestions := 0
 	p.eachResolved(func(el string, v *jsonpos.Value, r *resolved) {
 		if r.unknownPrefix || r.partial || len(r.actions) > 0 {
 			return
 		}
+		at := p.valueAt(v)
+		if p.full(at) {
+			return // past the rule's cap: counted, not worded
+		}
 		where := "of " + r.services[0].Name
 		if r.serviceWildcard {
-			where = fmt.Sprintf("of the services matching %q", r.prefix)
+			where = fmt.Sprintf("of the services matching %s", quoteShort(r.prefix))
 		}
 		effect := "the action matches nothing"
 		if el == "NotAction" {
@@ -200,14 +249,13 @@ func checkUnknownAction(p *Pass) {
 			msg = fmt.Sprintf("%s matches no action %s in %s: %s", quoteShort(v.Str), where, p.inCatalog(), effect)
 		} else {
 			msg = fmt.Sprintf("%s is not an action %s in %s: if it is not newer than the data, %s", quoteShort(v.Str), where, p.inCatalog(), effect)
-			if suggestions < maxPerRule && !r.serviceWildcard {
-				suggestions++
+			if !r.serviceWildcard {
 				if alt := suggestAction(r.services[0], r.name); alt != "" {
 					msg += fmt.Sprintf("; did you mean %q?", r.services[0].Name+":"+alt)
 				}
 			}
 		}
-		p.reportAt(p.valueAt(v), msg)
+		p.reportAt(at, msg)
 	})
 }
 
@@ -228,13 +276,27 @@ func checkWildcardService(p *Pass) {
 		actionValues(s, func(el string, v *jsonpos.Value) {
 			prefix, _, ok := strings.Cut(v.Str, ":")
 			if ok && v.Str != "*" && strings.ContainsAny(prefix, "*?") && !strings.Contains(prefix, "${") {
-				p.reportAt(p.valueAt(v), fmt.Sprintf("%s has a wildcard in its service prefix: it covers every service whose prefix matches %q, including ones AWS adds later; name the services", quoteShort(v.Str), prefix))
+				p.reportf(p.valueAt(v), "%s has a wildcard in its service prefix: it covers every service whose prefix matches %s, including ones AWS adds later; name the services", quoteShort(v.Str), quoteShort(prefix))
 			}
 		})
 		p.resourceARNs(s, func(_ string, v *jsonpos.Value, a arnParts) {
 			if strings.ContainsAny(a.service, "*?") && a.service != "*" {
-				p.reportAt(p.valueAt(v), fmt.Sprintf("%s has a wildcard in its service (%q): it matches the resources of every service whose name matches, including ones AWS adds later; name the service", quoteShort(v.Str), a.service))
+				p.reportf(p.valueAt(v), "%s has a wildcard in its service (%s): it matches the resources of every service whose name matches, including ones AWS adds later; name the service", quoteShort(v.Str), quoteShort(a.service))
 			}
 		})
 	})
+}
+
+// reportf records a finding worded by fmt.Sprintf, and words it only when it is not past the
+// running rule's cap: the catalogue checks may find one in each of 500,000 values of a hostile
+// policy, and wording each would cost more than finding it.
+func (p *Pass) reportf(at place, format string, args ...any) {
+	p.reportSeverityf(p.rule.Severity, at, format, args...)
+}
+
+// reportSeverityf is reportf at another severity than the rule's.
+func (p *Pass) reportSeverityf(sev Severity, at place, format string, args ...any) {
+	if !p.full(at) {
+		p.reportAtSeverity(sev, at, fmt.Sprintf(format, args...))
+	}
 }

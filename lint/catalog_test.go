@@ -156,6 +156,36 @@ func TestCatalog_Capped(t *testing.T) {
 	}
 }
 
+// TestUnknownAction_Budget checks that wildcard actions past the matching budget are left
+// unjudged: a policy of many distinct wildcards costs bounded time, and literal actions are still
+// judged.
+func TestUnknownAction_Budget(t *testing.T) {
+	actions := []string{"s3:GetObjekt"}
+	for i := range 20_000 {
+		actions = append(actions, fmt.Sprintf("s3:*a%d*?", i))
+	}
+	actions = append(actions, "s3:PutObjekt")
+	l, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, _ := l.prepareFile("p.json", []byte(statementPolicy(fmt.Sprintf(`{"Effect": "Allow", "Action": ["%s"], "Resource": "*"}`, strings.Join(actions, `", "`)))))
+	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg, rule: RuleByName("unknown-action")}
+	judged := 0
+	p.eachResolved(func(_ string, v *jsonpos.Value, _ *resolved) { judged++ })
+	if judged < 3 || judged >= len(actions) {
+		t.Errorf("%d of %d actions judged", judged, len(actions))
+	}
+	if p.sem().steps > 0 {
+		t.Errorf("%d steps left of the budget", p.sem().steps)
+	}
+	for _, a := range []string{"s3:GetObjekt", "s3:PutObjekt"} {
+		if p.resolve(a) == nil {
+			t.Errorf("%s unjudged", a)
+		}
+	}
+}
+
 // TestActionResourceMismatch_Budget checks that ARN matching gives up silently once its budget
 // is spent: a hostile policy costs bounded time and gets no finding it has not earned.
 func TestActionResourceMismatch_Budget(t *testing.T) {
@@ -167,7 +197,7 @@ func TestActionResourceMismatch_Budget(t *testing.T) {
 	for _, budget := range []int{overlapBudget, 0} {
 		pr, _ := l.prepareFile("p.json", []byte(policy))
 		p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg, rule: RuleByName("action-resource-mismatch")}
-		p.matcher().Budget = budget
+		p.sem().overlapBudget = budget
 		checkActionResourceMismatch(p)
 		if want := budget > 0; (len(p.diags) == 1) != want {
 			t.Errorf("budget %d: %d findings", budget, len(p.diags))

@@ -15,7 +15,7 @@ import (
 func checkMalformedConditionKey(p *Pass) {
 	p.eachConditionKey(func(e condEntry) {
 		if !validConditionKey(e.key.Key) {
-			p.reportAt(p.keyAt(e.key), fmt.Sprintf("condition key %s is not of the form service:keyname (such as aws:SourceIp or s3:prefix): no request has such a key, and %s", quoteShort(e.key.Key), e.absentEffect()))
+			p.reportf(p.keyAt(e.key), "condition key %s is not of the form service:keyname (such as aws:SourceIp or s3:prefix): no request has such a key, and %s", quoteShort(e.key.Key), e.absentEffect())
 		}
 	})
 }
@@ -53,16 +53,16 @@ func checkEquivalentToNullFalse(p *Pass) {
 			return
 		}
 		if e.ifExists || e.set == "ForAllValues:" {
-			p.reportAtSeverity(Warning, p.valueAt(star), fmt.Sprintf("%s \"*\" on %s matches every value and, with %s, an absent key too: the condition is always true and restricts nothing; remove it or name the values",
-				e.op.Key, e.key.Key, map[bool]string{true: "IfExists", false: "ForAllValues"}[e.ifExists]))
+			p.reportSeverityf(Warning, p.valueAt(star), "%s \"*\" on %s matches every value and, with %s, an absent key too: the condition is always true and restricts nothing; remove it or name the values",
+				e.op.Key, quoteShort(e.key.Key), map[bool]string{true: "IfExists", false: "ForAllValues"}[e.ifExists])
 			return
 		}
 		others := ""
 		if len(e.values) > 1 {
 			others = ", and the other values add nothing"
 		}
-		p.reportAt(p.valueAt(star), fmt.Sprintf("%s \"*\" on %s matches any value the key has%s: it only tests that the key is present; write \"Null\": {%q: \"false\"}, or name the values",
-			e.op.Key, e.key.Key, others, e.key.Key))
+		p.reportf(p.valueAt(star), "%s \"*\" on %s matches any value the key has%s: it only tests that the key is present; write \"Null\": {%s: \"false\"}, or name the values",
+			e.op.Key, quoteShort(e.key.Key), others, quoteShort(e.key.Key))
 	})
 }
 
@@ -79,7 +79,7 @@ func checkWildcardWithoutLike(p *Pass) {
 		for _, v := range e.values {
 			if v.Kind == jsonpos.String && hasValueWildcard(v.Str) {
 				like := strings.Replace(strings.Replace(e.op.Key, "EqualsIgnoreCase", "Like", 1), "Equals", "Like", 1)
-				p.reportAt(p.valueAt(v), fmt.Sprintf("%s value %s has a wildcard, but %s compares it literally, so * and ? match only themselves: if they are wildcards, use %s", e.op.Key, quoteShort(v.Str), e.base, like))
+				p.reportf(p.valueAt(v), "%s value %s has a wildcard, but %s compares it literally, so * and ? match only themselves: if they are wildcards, use %s", e.op.Key, quoteShort(v.Str), e.base, like)
 			}
 		}
 	})
@@ -156,7 +156,7 @@ func checkPrivateSourceIP(p *Pass) {
 		}
 		if public > 0 {
 			for _, v := range private {
-				p.reportAtSeverity(Info, p.valueAt(v), fmt.Sprintf("aws:SourceIp value %s is a private range, which aws:SourceIp never holds: it has no effect here; for requests through a VPC endpoint, test aws:VpcSourceIp", quoteShort(v.Str)))
+				p.reportSeverityf(Info, p.valueAt(v), "aws:SourceIp value %s is a private range, which aws:SourceIp never holds: it has no effect here; for requests through a VPC endpoint, test aws:VpcSourceIp", quoteShort(v.Str))
 			}
 			return
 		}
@@ -164,6 +164,6 @@ func checkPrivateSourceIP(p *Pass) {
 		if e.base == "NotIpAddress" {
 			effect = "never matches, so the condition is always true"
 		}
-		p.reportAt(p.valueAt(private[0]), fmt.Sprintf("%s on aws:SourceIp lists only private ranges, which aws:SourceIp never holds: it %s; for requests through a VPC endpoint, test aws:VpcSourceIp", e.op.Key, effect))
+		p.reportf(p.valueAt(private[0]), "%s on aws:SourceIp lists only private ranges, which aws:SourceIp never holds: it %s; for requests through a VPC endpoint, test aws:VpcSourceIp", e.op.Key, effect)
 	})
 }

@@ -23,6 +23,7 @@ type condEntry struct {
 	ifExists bool
 	key      jsonpos.Member
 	values   []*jsonpos.Value
+	info     *keyInfo // what the catalogue says of the key, shared by the entries of one key
 }
 
 // eachConditionKey calls fn for every key of every known operator of every statement. The
@@ -31,6 +32,19 @@ func (p *Pass) eachConditionKey(fn func(e condEntry)) {
 	sem := p.sem()
 	if sem.conds == nil {
 		sem.conds = []condEntry{}
+		n := 0
+		p.eachNonEmptyStatement(func(s stmt) {
+			c, ok := s.v.Get("Condition")
+			if !ok || c.Kind != jsonpos.Object {
+				return
+			}
+			for _, op := range c.Members {
+				if op.Value.Kind == jsonpos.Object {
+					n += len(op.Value.Members)
+				}
+			}
+		})
+		sem.conds = make([]condEntry, 0, n) // counted first: a policy may hold 500,000 keys
 		p.eachNonEmptyStatement(func(s stmt) {
 			c, ok := s.v.Get("Condition")
 			if !ok || c.Kind != jsonpos.Object {
@@ -47,7 +61,7 @@ func (p *Pass) eachConditionKey(fn func(e condEntry)) {
 					if key.Value.Kind == jsonpos.Array {
 						values = key.Value.Elems
 					}
-					sem.conds = append(sem.conds, condEntry{s: s, op: op, set: set, base: base, family: family, ifExists: ifExists, key: key, values: values})
+					sem.conds = append(sem.conds, condEntry{s: s, op: op, set: set, base: base, family: family, ifExists: ifExists, key: key, values: values, info: p.keyInfo(key.Key)})
 				}
 			}
 		})
@@ -123,17 +137,17 @@ func validConditionKey(key string) bool {
 }
 
 // keyInfo looks a condition key up, once per pass.
-func (p *Pass) keyInfo(name string) keyInfo {
+func (p *Pass) keyInfo(name string) *keyInfo {
 	sem := p.sem()
 	if sem.keys == nil {
-		sem.keys = map[string]keyInfo{}
+		sem.keys = map[string]*keyInfo{}
 	}
 	if k, ok := sem.keys[name]; ok {
 		return k
 	}
 	k := p.lookupKey(name)
-	sem.keys[name] = k
-	return k
+	sem.keys[name] = &k
+	return &k
 }
 
 func (p *Pass) lookupKey(name string) keyInfo {
@@ -173,22 +187,26 @@ func (p *Pass) lookupKey(name string) keyInfo {
 func checkUnknownGlobalKey(p *Pass) {
 	p.eachConditionKey(func(e condEntry) {
 		name := e.key.Key
-		if !strings.HasPrefix(strings.ToLower(name), "aws:") {
+		if !hasPrefixFold(name, "aws:") {
 			return
 		}
-		k := p.keyInfo(name)
+		k := e.info
 		if k.known || k.skip {
 			return
 		}
+		at := p.keyAt(e.key)
+		if p.full(at) {
+			return // past the rule's cap: counted, not worded
+		}
 		if k.retired != "" {
-			p.reportAt(p.keyAt(e.key), fmt.Sprintf("%s is no longer supported as a global condition key: use %s", name, k.retired))
+			p.reportf(at, "%s is no longer supported as a global condition key: use %s", name, k.retired)
 			return
 		}
 		msg := fmt.Sprintf("%s is not a global condition key (IAM User Guide, as of %s): if it is not newer than that, it is never in the request context, and %s", quoteShort(name), catalog.GlobalKeysDate, e.absentEffect())
 		if alt := suggestGlobalKey(name); alt != "" {
 			msg += fmt.Sprintf("; did you mean %q?", alt)
 		}
-		p.reportAt(p.keyAt(e.key), msg)
+		p.reportAt(at, msg)
 	})
 }
 
@@ -212,44 +230,44 @@ func suggestGlobalKey(name string) string {
 // checkUnknownConditionKey reports a service key that its service does not define, and a key
 // whose prefix no service has.
 func checkUnknownConditionKey(p *Pass) {
-	suggestions := 0
 	p.eachConditionKey(func(e condEntry) {
 		name := e.key.Key
-		if strings.HasPrefix(strings.ToLower(name), "aws:") {
+		if hasPrefixFold(name, "aws:") {
 			return
 		}
-		k := p.keyInfo(name)
+		k := e.info
 		if k.known || k.skip || k.partial {
 			return
+		}
+		at := p.keyAt(e.key)
+		if p.full(at) {
+			return // past the rule's cap: counted, not worded (the suggestions cost an edit distance per name)
 		}
 		prefix, _, _ := strings.Cut(name, ":")
 		var msg string
 		if k.unknownService {
-			msg = fmt.Sprintf("condition key %s names service %q, which is not in %s: the key is never in the request context, and %s", quoteShort(name), prefix, p.inCatalog(), e.absentEffect())
+			msg = fmt.Sprintf("condition key %s names service %s, which is not in %s: the key is never in the request context, and %s", quoteShort(name), quoteShort(prefix), p.inCatalog(), e.absentEffect())
 			if alt := suggest(prefix, p.catalog().Names()); alt != "" {
 				msg += fmt.Sprintf("; did you mean the service %q?", alt)
 			}
 		} else {
 			msg = fmt.Sprintf("%s is not a condition key of %s in %s: if it is not newer than the data, it is never in the request context, and %s", quoteShort(name), k.services[0].Name, p.inCatalog(), e.absentEffect())
-			if suggestions < maxPerRule {
-				suggestions++
-				var names []string
-				for _, s := range k.services {
-					for _, key := range s.Keys {
-						names = append(names, key.Name)
-					}
-				}
-				if alt := suggest(name, names); alt != "" {
-					msg += fmt.Sprintf("; did you mean %q?", alt)
+			var names []string
+			for _, s := range k.services {
+				for _, key := range s.Keys {
+					names = append(names, key.Name)
 				}
 			}
+			if alt := suggest(name, names); alt != "" {
+				msg += fmt.Sprintf("; did you mean %q?", alt)
+			}
 		}
-		p.reportAt(p.keyAt(e.key), msg)
+		p.reportAt(at, msg)
 	})
 }
 
 // keySource says where a key's type comes from.
-func (p *Pass) keySource(k keyInfo) string {
+func (p *Pass) keySource(k *keyInfo) string {
 	if k.global {
 		return "IAM User Guide"
 	}
@@ -290,7 +308,7 @@ var familyTypes = map[string]catalog.KeyType{
 func checkConditionOperatorType(p *Pass) {
 	p.eachConditionKey(func(e condEntry) {
 		want, checked := familyTypes[e.family]
-		k := p.keyInfo(e.key.Key)
+		k := e.info
 		if !checked || !k.known || k.key.Type == 0 || k.key.Type&want != 0 {
 			return
 		}
@@ -301,8 +319,8 @@ func checkConditionOperatorType(p *Pass) {
 				}
 			}
 		}
-		p.reportAt(p.keyAt(e.key), fmt.Sprintf("%s compares %s values, but %s is a %s key (%s): compare it with %s, as AWS documents for its type",
-			e.op.Key, familyName[e.family], e.key.Key, k.key.Type, p.keySource(k), operatorsFor(k.key.Type)))
+		p.reportf(p.keyAt(e.key), "%s compares %s values, but %s is a %s key (%s): compare it with %s, as AWS documents for its type",
+			e.op.Key, familyName[e.family], quoteShort(e.key.Key), k.key.Type, p.keySource(k), operatorsFor(k.key.Type))
 	})
 }
 
@@ -314,12 +332,12 @@ func checkARNKeyStringLike(p *Pass) {
 		if e.base != "StringLike" && e.base != "StringNotLike" {
 			return
 		}
-		k := p.keyInfo(e.key.Key)
+		k := e.info
 		if !k.known || k.key.Type != catalog.ARN {
 			return
 		}
-		p.reportAt(p.keyAt(e.key), fmt.Sprintf("%s is an ARN key (%s) compared with %s: AWS recommends Arn operators for ARNs, which match each field of the ARN on its own; write %s",
-			e.key.Key, p.keySource(k), e.op.Key, strings.Replace(e.op.Key, "String", "Arn", 1)))
+		p.reportf(p.keyAt(e.key), "%s is an ARN key (%s) compared with %s: AWS recommends Arn operators for ARNs, which match each field of the ARN on its own; write %s",
+			quoteShort(e.key.Key), p.keySource(k), e.op.Key, strings.Replace(e.op.Key, "String", "Arn", 1))
 	})
 }
 
@@ -327,12 +345,12 @@ func checkARNKeyStringLike(p *Pass) {
 // ForAllValues:.
 func checkMissingSetOperator(p *Pass) {
 	p.eachConditionKey(func(e condEntry) {
-		k := p.keyInfo(e.key.Key)
+		k := e.info
 		if e.set != "" || e.base == "Null" || !k.known || k.key.Valued != catalog.Multi {
 			return
 		}
-		p.reportAt(p.keyAt(e.key), fmt.Sprintf("%s is multivalued (%s), but %s has no set operator: write ForAllValues:%s (every value must be listed) or ForAnyValue:%s (one is enough)",
-			e.key.Key, p.keySource(k), e.op.Key, e.op.Key, e.op.Key))
+		p.reportf(p.keyAt(e.key), "%s is multivalued (%s), but %s has no set operator: write ForAllValues:%s (every value must be listed) or ForAnyValue:%s (one is enough)",
+			quoteShort(e.key.Key), p.keySource(k), e.op.Key, e.op.Key, e.op.Key)
 	})
 }
 
@@ -341,16 +359,16 @@ func checkMissingSetOperator(p *Pass) {
 // and ForAnyValue adds nothing.
 func checkSetOperatorSingleValued(p *Pass) {
 	p.eachConditionKey(func(e condEntry) {
-		k := p.keyInfo(e.key.Key)
+		k := e.info
 		if e.set == "" || e.base == "Null" || !k.known || k.key.Valued != catalog.Single {
 			return
 		}
 		plain := strings.TrimPrefix(e.op.Key, e.set)
 		if e.set == "ForAllValues:" {
-			p.reportAt(p.keyAt(e.key), fmt.Sprintf("ForAllValues with %s, a single-valued key (%s): it also matches when the key is absent, which can allow more than intended; use %s", e.key.Key, p.keySource(k), plain))
+			p.reportf(p.keyAt(e.key), "ForAllValues with %s, a single-valued key (%s): it also matches when the key is absent, which can allow more than intended; use %s", quoteShort(e.key.Key), p.keySource(k), plain)
 			return
 		}
-		p.reportAtSeverity(Info, p.keyAt(e.key), fmt.Sprintf("ForAnyValue with %s, a single-valued key (%s): set operators are for multivalued keys, and here it adds nothing; use %s", e.key.Key, p.keySource(k), plain))
+		p.reportSeverityf(Info, p.keyAt(e.key), "ForAnyValue with %s, a single-valued key (%s): set operators are for multivalued keys, and here it adds nothing; use %s", quoteShort(e.key.Key), p.keySource(k), plain)
 	})
 }
 
@@ -359,8 +377,15 @@ func checkSetOperatorSingleValued(p *Pass) {
 // true whatever the request. Global keys other than the tag keys are in every request context and
 // are not judged; so are statements with NotAction or "*" and actions the catalogue does not know.
 func checkUnsupportedConditionKey(p *Pass) {
+	// The actions of a statement that lack a key, by statement and the reference's name of the
+	// key: every key of a family such as aws:ResourceTag/... has the same answer, found once.
+	type question struct {
+		stmt *jsonpos.Value
+		ref  string
+	}
+	answers := map[question][]string{}
 	p.eachConditionKey(func(e condEntry) {
-		k := p.keyInfo(e.key.Key)
+		k := e.info
 		if !k.known {
 			return
 		}
@@ -374,25 +399,14 @@ func checkUnsupportedConditionKey(p *Pass) {
 		if !isTag && p.catalog().Service(prefix) == nil {
 			return
 		}
-		act, ok := e.s.v.Get("Action")
-		if !ok {
+		if _, ok := e.s.v.Get("Action"); !ok {
 			return
 		}
-		var named []string
-		for _, v := range elementStrings(act) {
-			r := p.resolve(v.Str)
-			if r == nil || r.serviceWildcard || r.partial {
-				return // "*", a wildcard service or an incomplete one: any key may apply
-			}
-			if r.unknownPrefix || len(r.actions) == 0 {
-				continue
-			}
-			for _, a := range r.actions {
-				if p.supports(r, a, e.key.Key, k.key.Name) {
-					return
-				}
-			}
-			named = append(named, v.Str)
+		q := question{e.s.v, k.key.Name}
+		named, asked := answers[q]
+		if !asked {
+			named = p.lackingKey(e, k)
+			answers[q] = named
 		}
 		if len(named) == 0 {
 			return
@@ -401,9 +415,34 @@ func checkUnsupportedConditionKey(p *Pass) {
 		if len(named) > 3 {
 			list = strings.Join(named[:3], ", ") + fmt.Sprintf(" and %d more", len(named)-3)
 		}
-		p.reportAt(p.keyAt(e.key), fmt.Sprintf("%s is not in the request context of any action of the statement (%s) in %s: %s; move the actions that need the key into a statement of their own",
-			e.key.Key, list, p.inCatalog(), e.absentEffect()))
+		p.reportf(p.keyAt(e.key), "%s is not in the request context of any action of the statement (%s) in %s: %s; move the actions that need the key into a statement of their own",
+			quoteShort(e.key.Key), list, p.inCatalog(), e.absentEffect())
 	})
+}
+
+// lackingKey returns the actions of the statement, quoted, when none has the key in its request
+// context; none when one has, or may have.
+func (p *Pass) lackingKey(e condEntry, k *keyInfo) []string {
+	var named []string
+	for _, ent := range p.actionEntries(e.s) {
+		if ent.element != "Action" {
+			continue
+		}
+		v, r := ent.v, ent.r
+		if r == nil || r.serviceWildcard || r.partial {
+			return nil // "*", a wildcard service or an incomplete one: any key may apply
+		}
+		if r.unknownPrefix || len(r.actions) == 0 {
+			continue
+		}
+		for _, a := range r.actions {
+			if p.supports(r, a, e.key.Key, k.key.Name) {
+				return nil
+			}
+		}
+		named = append(named, quoteShort(v.Str))
+	}
+	return named
 }
 
 // supports reports whether an action has a condition key in its request context: among its own
@@ -468,4 +507,9 @@ func (p *Pass) attached(s *catalog.Service) map[string]bool {
 	}
 	sem.used[s] = m
 	return m
+}
+
+// hasPrefixFold reports whether s begins with prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -42,12 +42,12 @@ func checkCreateSLRStar(p *Pass) {
 				if lower != createSLR {
 					how = fmt.Sprintf("%s, which covers iam:CreateServiceLinkedRole,", quoteShort(v.Str))
 				}
-				p.reportAt(p.valueAt(v), fmt.Sprintf("%s on %s with no iam:AWSServiceName condition lets the session create the service-linked role of any service: name the roles (arn:aws:iam::*:role/aws-service-role/SERVICE.amazonaws.com/*) or limit iam:AWSServiceName", how, where))
+				p.reportf(p.valueAt(v), "%s on %s with no iam:AWSServiceName condition lets the session create the service-linked role of any service: name the roles (arn:aws:iam::*:role/aws-service-role/SERVICE.amazonaws.com/*) or limit iam:AWSServiceName", how, where)
 				return
 			}
 		}
 		if na, ok := s.v.Member("NotAction"); ok && !excludes(na.Value) {
-			p.reportAt(p.keyAt(na), fmt.Sprintf("NotAction allows iam:CreateServiceLinkedRole (it does not exclude it) on %s with no iam:AWSServiceName condition: the session may create the service-linked role of any service; exclude it, or limit iam:AWSServiceName", where))
+			p.reportf(p.keyAt(na), "NotAction allows iam:CreateServiceLinkedRole (it does not exclude it) on %s with no iam:AWSServiceName condition: the session may create the service-linked role of any service; exclude it, or limit iam:AWSServiceName", where)
 		}
 	})
 }

@@ -389,11 +389,16 @@ func (s operationSpec) param(name string) *param {
 // suggest returns the candidate closest to name when it is close enough to be a typo.
 func suggest(name string, candidates []string) string {
 	best, bestDist := "", 3
+	lower := strings.ToLower(name)
 	for _, c := range candidates {
 		if strings.EqualFold(c, name) {
 			return c
 		}
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestDist {
+		lc := strings.ToLower(c)
+		if d := len(lc) - len(lower); d >= bestDist || -d >= bestDist {
+			continue // the distance is at least the difference in length: a long name costs nothing
+		}
+		if d := editDistance(lower, lc); d < bestDist {
 			best, bestDist = c, d
 		}
 	}

@@ -2,11 +2,13 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/jsonpos"
+	"github.com/policylint/policylint/internal/lazyre"
 )
 
 // The checks of Resource ARNs: their account, region and service fields, and, with the catalogue,
@@ -64,29 +66,31 @@ func patterned(field string) bool {
 
 // accountPattern is an AWS account ID: 12 digits (AWS General Reference, AWS account
 // identifiers). "aws" stands for AWS itself in the ARNs of AWS managed policies.
-var accountPattern = regexp.MustCompile(`^([0-9]{12}|aws)$`)
+var accountPattern = lazyre.New(`^([0-9]{12}|aws)$`)
 
 // checkInvalidARNAccount reports an account field that is neither empty, a pattern, 12 digits
 // nor "aws".
-var checkInvalidARNAccount = checkARNField("invalid-arn-account", func(a arnParts) string { return a.account }, accountPattern.MatchString,
+var checkInvalidARNAccount = checkARNField(func(a arnParts) string { return a.account }, accountPattern.MatchString,
 	"%s %s has account %s; an account ID is 12 digits (or empty, for services whose ARNs have none), so the ARN matches no resource")
 
 // regionPattern is the form of AWS Region codes: us-east-1, us-gov-west-1, cn-north-1,
 // eu-isoe-west-1 (AWS General Reference, Regions and endpoints).
-var regionPattern = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
+var regionPattern = lazyre.New(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
 
 // checkInvalidARNRegion reports a region field that is not the form of a Region code.
-var checkInvalidARNRegion = checkARNField("invalid-arn-region", func(a arnParts) string { return a.region }, regionPattern.MatchString,
+var checkInvalidARNRegion = checkARNField(func(a arnParts) string { return a.region }, regionPattern.MatchString,
 	"%s %s has region %s, which is not a Region code such as us-east-1, so the ARN matches no resource")
 
 // checkARNField is a check of one field of the Resource ARNs: a value that is not empty, not a
 // pattern and not valid is reported with the message, given the element, the ARN and the value.
-func checkARNField(slug string, field func(arnParts) string, valid func(string) bool, message string) func(*Pass) {
+func checkARNField(field func(arnParts) string, valid func(string) bool, message string) func(*Pass) {
 	return func(p *Pass) {
 		p.eachNonEmptyStatement(func(s stmt) {
 			p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnParts) {
 				if f := field(a); f != "" && !patterned(f) && !valid(f) {
-					p.reportAt(p.valueAt(v), fmt.Sprintf(message, el, quoteShort(v.Str), quoteShort(f)))
+					if at := p.valueAt(v); !p.full(at) {
+						p.reportAt(at, fmt.Sprintf(message, el, quoteShort(v.Str), quoteShort(f)))
+					}
 				}
 			})
 		})
@@ -99,23 +103,26 @@ func checkARNServiceCase(p *Pass) {
 	p.eachNonEmptyStatement(func(s stmt) {
 		p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnParts) {
 			if lower := strings.ToLower(a.service); lower != a.service && !strings.Contains(a.service, "${") {
-				p.reportAt(p.valueAt(v), fmt.Sprintf("%s %s has service %q in upper case; ARNs name services in lower case, so the ARN matches no resource: write %q", el, quoteShort(v.Str), a.service, lower))
+				p.reportf(p.valueAt(v), "%s %s has service %s in upper case; ARNs name services in lower case, so the ARN matches no resource: write %s", el, quoteShort(v.Str), quoteShort(a.service), quoteShort(lower))
 			}
 		})
 	})
 }
 
-// overlapBudget bounds the steps spent matching ARNs against ARN formats in one policy. A real
-// policy takes a few thousand; past the budget the checks give up silently rather than cost more
-// than linear time on a hostile policy.
+// overlapBudget bounds the steps each check spends matching ARNs against ARN formats in one
+// policy. The most a policy of the corpus takes is 14,000; past the budget the check gives up
+// silently rather than cost more than linear time on a hostile policy. Each check has its own, so
+// that one that spends it all leaves the other its findings.
 const overlapBudget = 4_000_000
 
-// matcher returns the pass's matcher of Resource patterns against ARN formats.
+// matcher returns the pass's matcher of Resource patterns against ARN formats, with the running
+// check's budget: a check calls it once.
 func (p *Pass) matcher() *catalog.Matcher {
 	sem := p.sem()
 	if sem.matcher == nil {
 		sem.matcher = catalog.NewMatcher(overlapBudget)
 	}
+	sem.matcher.Budget = sem.overlapBudget
 	return sem.matcher
 }
 
@@ -141,7 +148,11 @@ func checkARNResourceType(p *Pass) {
 			if m.Exhausted() {
 				return
 			}
-			p.reportAt(p.valueAt(v), fmt.Sprintf("%s %s %s", el, quoteShort(v.Str), arnMismatch(m, a, formats, p.inCatalog())))
+			at := p.valueAt(v)
+			if p.full(at) {
+				return // past the rule's cap: counted, not explained (arnMismatch matches again)
+			}
+			p.reportf(at, "%s %s %s", el, quoteShort(v.Str), arnMismatch(m, a, formats, p.inCatalog()))
 		})
 	})
 }
@@ -206,7 +217,7 @@ func arnMismatch(m *catalog.Matcher, a arnParts, formats []string, data string) 
 		example := strings.Join(near[0], ":")
 		switch {
 		case field.value != "" && empty == len(near):
-			return fmt.Sprintf("has %s %q, but %s ARNs of that form have none (%s: %s): leave the %s empty", field.name, field.value, a.service, data, example, field.name)
+			return fmt.Sprintf("has %s %s, but %s ARNs of that form have none (%s: %s): leave the %s empty", field.name, quoteShort(field.value), a.service, data, example, field.name)
 		case field.value == "" && empty == 0:
 			return fmt.Sprintf("has no %s, but %s ARNs of that form have one (%s: %s): add the %s, or * for any", field.name, a.service, data, example, field.name)
 		}
@@ -235,46 +246,81 @@ func checkActionResourceMismatch(p *Pass) {
 		if !ok {
 			return
 		}
-		var resources []string
+		resources := statementResources{byService: map[string][]string{}, overlaps: map[string]bool{}}
 		for _, r := range elementStrings(res) {
-			if p.arn(r) == nil {
+			a := p.arn(r)
+			if a == nil {
 				return // "*", or a value other checks report: anything may match
 			}
-			resources = append(resources, r.Str)
+			service := strings.ToLower(a.service)
+			if patterned(service) {
+				service = "" // compared with every format
+			}
+			resources.byService[service] = append(resources.byService[service], r.Str)
 		}
-		if len(resources) == 0 {
+		if len(resources.byService) == 0 {
 			return
 		}
 		effect := "grants"
 		if e, _ := s.v.Get("Effect"); e != nil && e.Str == "Deny" {
 			effect = "denies"
 		}
-		act, _ := s.v.Get("Action")
-		if act == nil {
-			return
-		}
-		for _, v := range elementStrings(act) {
-			r := p.resolve(v.Str)
-			if r == nil || r.unknownPrefix || r.partial || len(r.actions) == 0 {
+		for _, ent := range p.actionEntries(s) {
+			v, r := ent.v, ent.r
+			if ent.element != "Action" || r == nil || r.unknownPrefix || r.partial || len(r.actions) == 0 {
 				continue
 			}
 			if matchesAny(m, r.actions, resources) || m.Exhausted() {
 				continue
 			}
+			at := p.valueAt(v)
+			if p.full(at) {
+				continue // past the rule's cap: counted, not worded
+			}
 			if starOnly(r.actions) {
 				// The only evidence is an empty column of the reference, and AWS's own managed
 				// policies often scope such actions to ARNs: advice, not a warning.
-				p.reportAtSeverity(Info, p.valueAt(v), actionMismatch(v.Str, r, effect, p.inCatalog()))
+				p.reportAtSeverity(Info, at, actionMismatch(v.Str, r, effect, p.inCatalog()))
 				continue
 			}
-			p.reportAt(p.valueAt(v), actionMismatch(v.Str, r, effect, p.inCatalog()))
+			p.reportAt(at, actionMismatch(v.Str, r, effect, p.inCatalog()))
 		}
 	})
 }
 
+// statementResources are the Resource ARNs of one statement by their service field ("" for one
+// with a wildcard or variable), and which ARN formats overlap one of them, found once per format.
+type statementResources struct {
+	byService map[string][]string
+	overlaps  map[string]bool
+}
+
+// overlap reports whether an ARN format can match one of the statement's resources. A format is
+// compared only with the resources of its service, once per statement: an action's formats are
+// looked up, not matched again for every action.
+func (sr statementResources) overlap(m *catalog.Matcher, format string) bool {
+	if known, ok := sr.overlaps[format]; ok {
+		return known
+	}
+	services := []string{arnService(format), ""}
+	if patterned(services[0]) { // such as AWS Backup's arn:${Partition}:${Vendor}:...
+		services = slices.Collect(maps.Keys(sr.byService))
+	}
+	for _, service := range services {
+		for _, r := range sr.byService[service] {
+			if m.Overlap(format, r) {
+				sr.overlaps[format] = true
+				return true
+			}
+		}
+	}
+	sr.overlaps[format] = false
+	return false
+}
+
 // matchesAny reports whether one of the actions can apply to one of the resources, or may: an
 // action whose resources the catalogue does not fully know counts as a match.
-func matchesAny(m *catalog.Matcher, actions []*catalog.Action, resources []string) bool {
+func matchesAny(m *catalog.Matcher, actions []*catalog.Action, resources statementResources) bool {
 	for _, a := range actions {
 		if a.Supplement {
 			return true
@@ -284,10 +330,8 @@ func matchesAny(m *catalog.Matcher, actions []*catalog.Action, resources []strin
 				return true
 			}
 			for _, f := range ar.Resource.ARNFormats {
-				for _, r := range resources {
-					if m.Overlap(f, r) {
-						return true
-					}
+				if resources.overlap(m, f) {
+					return true
 				}
 			}
 		}

@@ -110,15 +110,15 @@ func (p *Pass) eachNonEmptyStatement(fn func(stmt)) {
 	}
 	sem := p.sem()
 	if sem.stmts == nil {
-		sem.stmts = p.statements()
-		if sem.stmts == nil {
-			sem.stmts = []stmt{}
+		sem.stmts = []stmt{}
+		for _, s := range p.statements() {
+			if len(s.v.Members) > 0 {
+				sem.stmts = append(sem.stmts, s)
+			}
 		}
 	}
 	for _, s := range sem.stmts {
-		if len(s.v.Members) > 0 {
-			fn(s)
-		}
+		fn(s)
 	}
 }
 

@@ -120,6 +120,9 @@ type Service struct {
 	// Partial marks a service known only from a list of newer action names: its list of actions is
 	// incomplete and its resources and keys are unknown.
 	Partial bool
+
+	keysOnce sync.Once
+	keyIndex *keyIndex
 }
 
 // Action returns the action of that name, ignoring case, or nil.
@@ -133,36 +136,88 @@ func (s *Service) Action(name string) *Action {
 
 // Match returns the actions whose name matches a pattern with * and ? wildcards, ignoring case.
 func (s *Service) Match(pattern string) []*Action {
+	out, _ := s.MatchWithin(pattern, nil)
+	return out
+}
+
+// MatchWithin is Match charging its steps to budget: the pattern's length, then for each name
+// compared about its length (more for a pattern with many stars, which backtracks). A caller that
+// shares one budget over a document so bounds the cost of its patterns, which would otherwise be a
+// comparison with every action of their service for each of 500,000 distinct wildcards. It returns
+// ok false, and no actions, when the budget runs out; a nil budget is unlimited.
+func (s *Service) MatchWithin(pattern string, budget *int) (out []*Action, ok bool) {
 	i := strings.IndexAny(pattern, "*?")
 	if i < 0 {
 		if a := s.Action(pattern); a != nil {
-			return []*Action{a}
+			return []*Action{a}, true
 		}
-		return nil
+		return nil, true
+	}
+	if !spend(budget, len(pattern)) {
+		return nil, false
 	}
 	prefix := pattern[:i]
-	var out []*Action
+	run := literalRun(pattern[i:])
 	start, _ := sort.Find(len(s.Actions), func(i int) int { return compareFold(prefix, s.Actions[i].Name) })
 	for j := start; j < len(s.Actions) && hasPrefixFold(s.Actions[j].Name, prefix); j++ {
-		if wildcardFold(pattern, s.Actions[j].Name) {
+		name := s.Actions[j].Name
+		if !spend(budget, len(name)+1) {
+			return nil, false
+		}
+		if !containsFold(name[len(prefix):], run) {
+			continue
+		}
+		match, steps := wildcardSteps(pattern, name, true)
+		if !spend(budget, steps) {
+			return nil, false
+		}
+		if match {
 			out = append(out, &s.Actions[j])
 		}
 	}
-	return out
+	return out, true
+}
+
+// spend takes n steps from budget, reporting false when it has run out; a nil budget is
+// unlimited.
+func spend(budget *int, n int) bool {
+	if budget == nil {
+		return true
+	}
+	*budget -= n
+	return *budget >= 0
+}
+
+// literalRun is the longest run of a pattern without wildcards: every name the pattern matches
+// holds it, which settles most non-matches in one scan.
+func literalRun(pattern string) string {
+	best, start := "", 0
+	for i := 0; i <= len(pattern); i++ {
+		if i == len(pattern) || pattern[i] == '*' || pattern[i] == '?' {
+			if i-start > len(best) {
+				best = pattern[start:i]
+			}
+			start = i + 1
+		}
+	}
+	return best
+}
+
+// containsFold reports whether s holds sub, ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if hasPrefixFold(s[i:], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // Key returns the service's condition key matching name, ignoring case and filling placeholders:
 // s3:ExistingObjectTag/team matches s3:ExistingObjectTag/<key>.
 func (s *Service) Key(name string) (Key, bool) {
-	if i, ok := sort.Find(len(s.Keys), func(i int) int { return compareFold(name, s.Keys[i].Name) }); ok {
-		return s.Keys[i], true
-	}
-	for _, k := range s.Keys {
-		if hasPlaceholder(k.Name) && KeyMatches(k.Name, name) {
-			return k, true
-		}
-	}
-	return Key{}, false
+	s.keysOnce.Do(func() { s.keyIndex = newKeyIndex(s.Keys) })
+	return s.keyIndex.lookup(name)
 }
 
 // sortService puts a parsed service in the order lookups search.
@@ -393,15 +448,24 @@ func splitList(s string) []string {
 
 // MatchServices returns the services whose prefix matches a pattern with * and ? wildcards.
 func (c *Catalog) MatchServices(pattern string) []*Service {
-	var out []*Service
+	out, _ := c.MatchServicesWithin(pattern, nil)
+	return out
+}
+
+// MatchServicesWithin is MatchServices charging its steps to budget as MatchWithin does.
+func (c *Catalog) MatchServicesWithin(pattern string, budget *int) (out []*Service, ok bool) {
 	for i := range c.slots {
-		if wildcardFold(pattern, c.slots[i].name) {
+		match, steps := wildcardSteps(pattern, c.slots[i].name, true)
+		if !spend(budget, steps+1) {
+			return nil, false
+		}
+		if match {
 			if s := c.at(i); s != nil {
 				out = append(out, s)
 			}
 		}
 	}
-	return out
+	return out, true
 }
 
 // Broken returns the services whose data could not be decoded so far.
@@ -429,13 +493,24 @@ func (c *Catalog) Describe() string {
 func Wildcard(pattern, s string) bool { return wildcard(pattern, s, false) }
 
 // wildcardFold is Wildcard ignoring the case of ASCII letters.
-func wildcardFold(pattern, s string) bool { return wildcard(pattern, s, true) }
+func wildcardFold(pattern, s string) bool {
+	ok, _ := wildcardSteps(pattern, s, true)
+	return ok
+}
 
 func wildcard(pattern, s string, fold bool) bool {
+	ok, _ := wildcardSteps(pattern, s, fold)
+	return ok
+}
+
+// wildcardSteps is the greedy wildcard match, backtracking to the last *; it also returns the
+// steps it took, about len(s) for real patterns and at most about len(pattern)·len(s).
+func wildcardSteps(pattern, s string, fold bool) (match bool, steps int) {
 	p, i := 0, 0
 	star, mark := -1, 0
 	same := func(a, b byte) bool { return a == b || fold && lowerASCII(a) == lowerASCII(b) }
 	for i < len(s) {
+		steps++
 		switch {
 		case p < len(pattern) && (pattern[p] == '?' || pattern[p] != '*' && same(pattern[p], s[i])):
 			p++
@@ -448,11 +523,12 @@ func wildcard(pattern, s string, fold bool) bool {
 			mark++
 			i = mark
 		default:
-			return false
+			return false, steps
 		}
 	}
 	for p < len(pattern) && pattern[p] == '*' {
 		p++
+		steps++
 	}
-	return p == len(pattern)
+	return p == len(pattern), steps
 }

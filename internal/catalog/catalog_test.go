@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -130,7 +131,7 @@ func TestRoundTrip(t *testing.T) {
 
 // normalize drops the difference between nil and empty lists, which the encoding does not keep.
 func normalize(s *Service) *Service {
-	n := *s
+	n := Service{Name: s.Name, Keys: s.Keys, Partial: s.Partial} // not the index of keys, built on first use
 	fix := func(v []string) []string {
 		if len(v) == 0 {
 			return nil
@@ -222,6 +223,43 @@ func TestLookup(t *testing.T) {
 	}
 	if known, partial := c.Known("s3files"); !known || !partial {
 		t.Errorf("s3files: known %v, partial %v", known, partial)
+	}
+}
+
+// TestMatchWithin checks that the literal-run filter changes no answer of Match, against
+// comparing the pattern with every action, and that the budget stops the matching.
+func TestMatchWithin(t *testing.T) {
+	c := Embedded()
+	for _, svc := range []string{"s3", "ec2", "iam"} {
+		s := c.Service(svc)
+		for _, pattern := range []string{"*", "Get*", "get*tagging", "*Object*", "*object", "*a1*?", "?et*", "Describe*s", "*Vpc*Endpoint*", "*?*", "Create*Role", "*ZZZ*", "de*ac?", "*Tag*s"} {
+			var want []string
+			for i := range s.Actions {
+				if wildcardFold(pattern, s.Actions[i].Name) {
+					want = append(want, s.Actions[i].Name)
+				}
+			}
+			var got []string
+			for _, a := range s.Match(pattern) {
+				got = append(got, a.Name)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s Match(%q) = %v, want %v", svc, pattern, got, want)
+			}
+		}
+	}
+	ec2 := c.Service("ec2")
+	budget := 100
+	if out, ok := ec2.MatchWithin("*Vpc*", &budget); ok || out != nil {
+		t.Errorf("ec2 *Vpc* within 100 steps: %d actions, ok %v", len(out), ok)
+	}
+	budget = 1 << 20
+	if out, ok := ec2.MatchWithin("*Vpc*", &budget); !ok || len(out) == 0 {
+		t.Errorf("ec2 *Vpc* within 1 MiB steps: %d actions, ok %v", len(out), ok)
+	}
+	budget = 10
+	if _, ok := c.MatchServicesWithin("*", &budget); ok {
+		t.Error("MatchServicesWithin: the budget did not stop it")
 	}
 }
 

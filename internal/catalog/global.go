@@ -3,6 +3,7 @@ package catalog
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // AWS's service reference lists only the tag keys among the global condition keys, per service.
@@ -93,14 +94,9 @@ var tagKeys = []string{"aws:RequestTag/${TagKey}", "aws:ResourceTag/${TagKey}", 
 
 // GlobalKey returns the global condition key matching name, ignoring case and filling the tag key
 // of aws:PrincipalTag/${TagKey} and the like.
-func GlobalKey(name string) (Key, bool) {
-	for _, k := range globalKeys {
-		if KeyMatches(k.Name, name) {
-			return k, true
-		}
-	}
-	return Key{}, false
-}
+func GlobalKey(name string) (Key, bool) { return globalKeyIndex().lookup(name) }
+
+var globalKeyIndex = sync.OnceValue(func() *keyIndex { return newKeyIndex(globalKeys) })
 
 // GlobalKeyNames returns the names of the global condition keys, for suggestions.
 func GlobalKeyNames() []string {

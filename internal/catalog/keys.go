@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -53,12 +55,6 @@ func escapeWildcards(s string) string {
 	}, s)
 }
 
-// hasPlaceholder reports whether a key name of the reference stands for a family of keys.
-func hasPlaceholder(name string) bool {
-	_, ok := cachedPattern(name)
-	return ok
-}
-
 // patterns caches keyPattern by reference name: the reference has a few thousand distinct names.
 var patterns sync.Map
 
@@ -91,4 +87,40 @@ func KeyMatches(refName, name string) bool {
 		return strings.EqualFold(refName, name)
 	}
 	return wildcardFold(p, name)
+}
+
+// keyIndex finds condition keys by name: exactly, ignoring case, by binary search; then among
+// the names with placeholders, in their order, each pattern made once.
+type keyIndex struct {
+	sorted       []Key
+	placeholders []placeholderKey
+}
+
+type placeholderKey struct {
+	pattern string
+	key     Key
+}
+
+// newKeyIndex indexes keys, which need not be sorted.
+func newKeyIndex(keys []Key) *keyIndex {
+	ix := &keyIndex{sorted: slices.Clone(keys)}
+	sort.SliceStable(ix.sorted, func(i, j int) bool { return compareFold(ix.sorted[i].Name, ix.sorted[j].Name) < 0 })
+	for _, k := range keys {
+		if p, ok := keyPattern(k.Name); ok {
+			ix.placeholders = append(ix.placeholders, placeholderKey{p, k})
+		}
+	}
+	return ix
+}
+
+func (ix *keyIndex) lookup(name string) (Key, bool) {
+	if i, ok := sort.Find(len(ix.sorted), func(i int) int { return compareFold(name, ix.sorted[i].Name) }); ok {
+		return ix.sorted[i], true
+	}
+	for _, p := range ix.placeholders {
+		if wildcardFold(p.pattern, name) {
+			return p.key, true
+		}
+	}
+	return Key{}, false
 }
