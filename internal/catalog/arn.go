@@ -112,28 +112,69 @@ type Matcher struct {
 	// Budget is the steps left; when it runs out, every answer is "may match".
 	Budget int
 	tokens map[string][]token
-	splits map[string]split // of ARN formats only: a policy may have 500,000 distinct patterns
+	splits map[string]*split // of ARN formats only: a policy may have 500,000 distinct patterns
+	last   split             // the pattern split last: callers try one against many formats
+	seen   []bool            // scratch space of the search
+	stack  []int
 }
 
-// split is a pattern split into its fields, and whether it has all six.
+// split is a format or pattern split into its fields, whether it has all six, and the literal
+// text its resource part starts with, lower-cased: a format and a pattern whose leads are not
+// one a prefix of the other cannot overlap.
 type split struct {
+	text   string
 	fields [6]string
 	ok     bool
+	spans  bool // a wildcard before the resource part (spans)
+	lead   string
+}
+
+func newSplit(s string, format bool) split {
+	sp := split{text: s}
+	sp.fields, sp.ok = SplitARN(s)
+	sp.spans = spans(sp.fields)
+	r := sp.fields[5]
+	i := strings.Index(r, "${")
+	if i < 0 {
+		i = len(r)
+	}
+	if !format {
+		if j := strings.IndexAny(r[:i], "*?"); j >= 0 {
+			i = j
+		}
+	}
+	sp.lead = strings.ToLower(r[:i])
+	return sp
+}
+
+// leadsAgree reports whether one lead is a prefix of the other.
+func leadsAgree(a, b string) bool {
+	n := min(len(a), len(b))
+	return a[:n] == b[:n]
 }
 
 // NewMatcher returns a matcher with a budget of steps.
 func NewMatcher(budget int) *Matcher {
-	return &Matcher{Budget: budget, tokens: map[string][]token{}, splits: map[string]split{}}
+	return &Matcher{Budget: budget, tokens: map[string][]token{}, splits: map[string]*split{}}
 }
 
-// fields returns an ARN format split by SplitARN, once per matcher.
-func (m *Matcher) fields(s string) ([6]string, bool) {
+// format returns an ARN format split, once per matcher.
+func (m *Matcher) format(s string) *split {
 	sp, ok := m.splits[s]
 	if !ok {
-		sp.fields, sp.ok = SplitARN(s)
+		v := newSplit(s, true)
+		sp = &v
 		m.splits[s] = sp
 	}
-	return sp.fields, sp.ok
+	return sp
+}
+
+// policyPattern returns a Resource pattern split, keeping the last one.
+func (m *Matcher) policyPattern(s string) *split {
+	if m.last.text != s || s == "" {
+		m.last = newSplit(s, false)
+	}
+	return &m.last
 }
 
 // overlapCallSteps is what one Overlap call costs the budget besides its search and one step per
@@ -165,17 +206,19 @@ func (m *Matcher) Overlap(format, pattern string) bool {
 	// Field by field first, which settles most pairs without the search: the service, region
 	// and account of a policy ARN are mostly literal, and the resource parts of most formats
 	// start with a literal type name (accesspoint/, log-group:).
-	f, fok := m.fields(format)
-	p, pok := SplitARN(pattern)
-	if fok && pok && !spans(p) {
+	fs, ps := m.format(format), m.policyPattern(pattern)
+	if fs.ok && ps.ok && !ps.spans {
+		if !leadsAgree(fs.lead, ps.lead) {
+			return false // such as accesspoint/ against tenant-a/*
+		}
 		for i := 1; i < 5; i++ {
-			if !m.fieldOverlap(f[i], p[i]) {
+			if !m.fieldOverlap(fs.fields[i], ps.fields[i]) {
 				return false
 			}
 		}
-		return m.OverlapResource(f[5], p[5])
+		return m.OverlapResource(fs.fields[5], ps.fields[5])
 	}
-	return overlap(formatTokens(format), m.pattern(pattern), &m.Budget)
+	return m.overlap(formatTokens(format), m.pattern(pattern))
 }
 
 // SplitARN splits an ARN, an ARN format or a Resource pattern into its six fields (arn,
@@ -216,7 +259,7 @@ func spans(p [6]string) bool {
 func (m *Matcher) fieldOverlap(format, pattern string) bool {
 	switch {
 	case strings.Contains(pattern, "${"):
-		return overlap(formatTokensFrom(format, 0), m.pattern(pattern), &m.Budget)
+		return m.overlap(formatTokensFrom(format, 0), m.pattern(pattern))
 	case format == "":
 		return pattern == ""
 	case strings.HasPrefix(format, "${") && strings.HasSuffix(format, "}") && strings.Count(format, "${") == 1:
@@ -224,16 +267,16 @@ func (m *Matcher) fieldOverlap(format, pattern string) bool {
 	case !strings.Contains(format, "${"):
 		return strings.EqualFold(format, pattern)
 	}
-	return overlap(formatTokensFrom(format, 0), m.pattern(pattern), &m.Budget)
+	return m.overlap(formatTokensFrom(format, 0), m.pattern(pattern))
 }
 
 // OverlapResource is Overlap on the resource parts of an ARN format and a Resource pattern (what
 // follows the fifth colon).
 func (m *Matcher) OverlapResource(format, pattern string) bool {
-	return overlap(formatTokensFrom(format, 5), m.pattern(pattern), &m.Budget)
+	return m.overlap(formatTokensFrom(format, 5), m.pattern(pattern))
 }
 
-func overlap(a, b []token, budget *int) bool {
+func (m *Matcher) overlap(a, b []token) bool {
 	// Most pairs differ in a literal before the first wildcard or after the last one: compare
 	// the literal ends first, without the search.
 	for len(a) > 0 && len(b) > 0 && a[0].kind == lit && b[0].kind == lit {
@@ -248,27 +291,27 @@ func overlap(a, b []token, budget *int) bool {
 		}
 		a, b = a[:len(a)-1], b[:len(b)-1]
 	}
-	// The search visits pairs of positions; small ones fit in buffers on the stack.
+	// The search visits pairs of positions, marked in the matcher's scratch space: cleared for
+	// each search as far as it needs, not allocated again.
 	w := len(b) + 1
-	var seenBuf [2048]bool
-	var stackBuf [128]int
-	var seen []bool
-	switch n := (len(a) + 1) * w; {
-	case n <= len(seenBuf):
-		seen = seenBuf[:n]
-	case n > *budget:
-		*budget = 0 // the search could take more steps than are left: give up now, not after
+	n := (len(a) + 1) * w
+	if n > m.Budget {
+		m.Budget = 0 // the search could take more steps than are left: give up now, not after
 		return true
-	default:
-		seen = make([]bool, n)
 	}
-	stack := append(stackBuf[:0], 0)
+	if cap(m.seen) < n {
+		m.seen = make([]bool, n)
+	}
+	seen := m.seen[:n]
+	clear(seen)
+	stack := append(m.stack[:0], 0)
+	defer func() { m.stack = stack[:0] }()
 	seen[0] = true
 	for len(stack) > 0 {
-		if *budget <= 0 {
+		if m.Budget <= 0 {
 			return true
 		}
-		*budget--
+		m.Budget--
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		i, j := k/w, k%w
