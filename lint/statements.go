@@ -266,7 +266,7 @@ func arnProblem(s string) string {
 		return "has too few parts: an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (empty parts stay, as in arn:aws:s3:::bucket)"
 	}
 	if !validPartition(parts[1]) {
-		return fmt.Sprintf("has partition %q; IAM knows aws, aws-cn, aws-us-gov and the aws-iso ones", parts[1])
+		return fmt.Sprintf("has partition %s; IAM knows aws, aws-cn, aws-us-gov and the aws-iso ones", quoteShort(parts[1]))
 	}
 	if parts[2] == "" {
 		return "has no service: write arn:PARTITION:SERVICE:..."
@@ -322,8 +322,8 @@ func (p *Pass) conditions(fn func(op jsonpos.Member, block *jsonpos.Value)) {
 	})
 }
 
-// checkConditionOperator reports an unknown condition operator, and IfExists or a set prefix
-// where IAM does not take it.
+// checkConditionOperator reports an unknown condition operator, and NullIfExists: Null takes no
+// IfExists. A set prefix on a single-valued key is set-operator-single-valued-key's.
 func checkConditionOperator(p *Pass) {
 	p.conditions(func(m jsonpos.Member, _ *jsonpos.Value) {
 		set, base, ifExists := parseOperator(m.Key)
