@@ -8,7 +8,24 @@ import (
 )
 
 func benchmarkLint(b *testing.B, src []byte) {
-	l, err := New(Config{})
+	b.Run("semantic-checks-off", func(b *testing.B) { benchmarkLintWith(b, src, semanticRules()) })
+	b.Run("semantic-checks-on", func(b *testing.B) { benchmarkLintWith(b, src, nil) })
+}
+
+// semanticRules are the rules of the semantic checks, those that ask the catalogue among them
+// (PL5021–PL5039, PL6008–PL6039): disabled, they give the baseline the benchmarks compare with.
+func semanticRules() []string {
+	var out []string
+	for _, r := range Rules {
+		if r.Code >= "PL5021" && r.Code <= "PL5039" || r.Code >= "PL6008" && r.Code <= "PL6039" {
+			out = append(out, r.Code)
+		}
+	}
+	return out
+}
+
+func benchmarkLintWith(b *testing.B, src []byte, disable []string) {
+	l, err := New(Config{Disable: disable})
 	if err != nil {
 		b.Fatal(err)
 	}

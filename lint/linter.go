@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/internal/sandbox"
@@ -58,6 +59,8 @@ type Config struct {
 	// Lengths overrides the worst-case lengths assumed for GitHub expression values in workflows
 	// (workflow.DefaultLengths), by expression ("github.head_ref"); "default" is any other.
 	Lengths map[string]int
+	// Catalog is AWS's service reference the catalogue checks ask; nil means the embedded one.
+	Catalog *catalog.Catalog
 }
 
 // Ignore silences one rule in the files a glob matches.
@@ -391,6 +394,8 @@ type Pass struct {
 	// would have been.
 	n    int
 	over place
+
+	semantics *semantics // what the catalogue checks share (catalog.go)
 }
 
 // place is where a value was written: a byte range of a document, or the command line (doc nil).

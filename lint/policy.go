@@ -71,9 +71,18 @@ func checkRequestDuplicateKey(p *Pass) {
 
 // caseDuplicates reports element names in obj that equal an earlier key but for case.
 func (p *Pass) caseDuplicates(obj *jsonpos.Value) {
-	first := map[string]jsonpos.Member{} // lower-cased element name → its first member
+	caseRepeats(obj, isElementName, func(f, m jsonpos.Member) {
+		p.reportAt(p.span(m.KeyStart, m.KeyEnd), fmt.Sprintf("key %s repeats element %q in another case; IAM element names are one element whatever their case: keep one", quoteShort(m.Key), f.Key),
+			p.related(f.KeyStart, f.KeyEnd, "first given here"))
+	})
+}
+
+// caseRepeats calls fn for each member of obj, among those include accepts, whose key equals an
+// earlier one's but for case, with that earlier member.
+func caseRepeats(obj *jsonpos.Value, include func(key string) bool, fn func(first, again jsonpos.Member)) {
+	first := map[string]jsonpos.Member{} // lower-cased key → its first member
 	for _, m := range obj.Members {
-		if !isElementName(m.Key) {
+		if !include(m.Key) {
 			continue
 		}
 		lower := strings.ToLower(m.Key)
@@ -83,8 +92,7 @@ func (p *Pass) caseDuplicates(obj *jsonpos.Value) {
 			continue
 		}
 		if f.Key != m.Key {
-			p.reportAt(p.span(m.KeyStart, m.KeyEnd), fmt.Sprintf("key %s repeats element %q in another case; IAM element names are one element whatever their case: keep one", quoteShort(m.Key), f.Key),
-				p.related(f.KeyStart, f.KeyEnd, "first given here"))
+			fn(f, m)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/ruleproto"
 )
 
@@ -28,12 +29,15 @@ type Rule struct {
 	BadInherited []Tag
 	// Source is the AWS documentation the rule rests on.
 	Source string
-	// AccessAnalyzer names the IAM Access Analyzer policy check that finds the same problem, if
-	// any, as AWS titles it in its policy check reference.
+	// AccessAnalyzer lists the issue codes of the IAM Access Analyzer policy checks that find the
+	// same problem, as ValidatePolicy returns them (INVALID_ACTION), comma-separated, if any.
 	AccessAnalyzer string
 	// File is the name Bad and Good are linted under, for a rule about files other than JSON
 	// policies and requests ("deploy.yml", "main.tf"); "" is bad.json.
 	File string
+	// Catalog marks a rule that asks AWS's service reference (internal/catalog): its findings
+	// and its documentation say the data's date.
+	Catalog bool
 
 	scope ruleScope
 	check func(*Pass)
@@ -92,6 +96,12 @@ const (
 	srcSession     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session"
 	srcGrammar     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"
 	srcPrincipal   = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
+
+	srcConditionElement = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"
+	srcARN              = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html"
+	srcPolicyChecks     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
+	srcMultiValued      = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"
+	srcServiceReference = "https://docs.aws.amazon.com/service-authorization/latest/reference/service-reference.html"
 )
 
 const goodPolicy = `{
@@ -241,7 +251,7 @@ func tenantBuckets(n int) string {
 // and the documentation all read it.
 var Rules = []*Rule{
 	{
-		Code: "PL1001", Slug: "json-syntax", Severity: Error, check: checkJSONSyntax, AccessAnalyzer: "Json syntax error",
+		Code: "PL1001", Slug: "json-syntax", Severity: Error, check: checkJSONSyntax, AccessAnalyzer: "JSON_SYNTAX_ERROR",
 		Title: "the policy is not valid JSON",
 		Rationale: "IAM parses the session policy as strict JSON (RFC 8259) and rejects anything else with " +
 			"MalformedPolicyDocument: comments, trailing commas, single quotes, unquoted keys, an empty file, or " +
@@ -266,7 +276,7 @@ var Rules = []*Rule{
 		Source: srcAssumeRole,
 	},
 	{
-		Code: "PL1003", Slug: "duplicate-key", Severity: Error, check: checkDuplicateKey, scope: documentScope, AccessAnalyzer: "Duplicate keys with different case",
+		Code: "PL1003", Slug: "duplicate-key", Severity: Error, check: checkDuplicateKey, scope: documentScope,
 		Title: "an object key is given twice",
 		Rationale: "JSON leaves duplicate keys undefined: most parsers keep the last value, some the first, and " +
 			"a reviewer reads the first. IAM element names are matched without regard to case, so \"Effect\" and " +
@@ -890,7 +900,7 @@ jobs:
 		Good: goodPolicy, Source: srcPrincipal,
 	},
 	{
-		Code: "PL5002", Slug: "unknown-element", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "Invalid policy element",
+		Code: "PL5002", Slug: "unknown-element", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "INVALID_POLICY_ELEMENT",
 		Title: "an element IAM does not know, in the policy or a statement",
 		Rationale: "A policy takes Version, Id and Statement; a statement takes Sid, Effect, Principal, NotPrincipal, Action, " +
 			"NotAction, Resource, NotResource and Condition. IAM rejects anything else with MalformedPolicyDocument; a " +
@@ -899,28 +909,28 @@ jobs:
 		Good: goodPolicy, Source: srcGrammar,
 	},
 	{
-		Code: "PL5003", Slug: "missing-effect", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "Missing effect",
+		Code: "PL5003", Slug: "missing-effect", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "MISSING_EFFECT",
 		Title:     "a statement without Effect",
 		Rationale: "Every statement must say whether it allows or denies: IAM rejects a statement without Effect.",
 		Bad:       statementPolicy(`{"Action": "s3:GetObject", "Resource": "*"}`),
 		Good:      goodPolicy, Source: srcElements,
 	},
 	{
-		Code: "PL5004", Slug: "invalid-effect", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "Invalid effect",
+		Code: "PL5004", Slug: "invalid-effect", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "INVALID_EFFECT",
 		Title:     "an Effect other than \"Allow\" or \"Deny\"",
 		Rationale: "Effect is case-sensitive and takes exactly \"Allow\" or \"Deny\"; IAM rejects \"allow\", \"Alow\" or true.",
 		Bad:       statementPolicy(`{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}`),
 		Good:      goodPolicy, Source: srcElements,
 	},
 	{
-		Code: "PL5005", Slug: "missing-action", Severity: Error, check: checkMissingAction, AccessAnalyzer: "Missing action",
+		Code: "PL5005", Slug: "missing-action", Severity: Error, check: checkMissingAction, AccessAnalyzer: "MISSING_ACTION",
 		Title:     "a statement without Action or NotAction",
 		Rationale: "A statement must name the actions it covers, with Action or NotAction; IAM rejects one without.",
 		Bad:       statementPolicy(`{"Effect": "Allow", "Resource": "*"}`),
 		Good:      goodPolicy, Source: srcElements,
 	},
 	{
-		Code: "PL5006", Slug: "missing-resource", Severity: Error, check: checkMissingResource, AccessAnalyzer: "Missing resource",
+		Code: "PL5006", Slug: "missing-resource", Severity: Error, check: checkMissingResource, AccessAnalyzer: "MISSING_RESOURCE",
 		Title: "a statement without Resource or NotResource",
 		Rationale: "Identity-based policies, session policies among them, must name resources in each statement (\"*\" for " +
 			"all); only resource-based policies leave them implicit. IAM rejects the statement.",
@@ -942,14 +952,14 @@ jobs:
 		Good:      goodPolicy, Source: srcElements,
 	},
 	{
-		Code: "PL5009", Slug: "invalid-version", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "Invalid version",
+		Code: "PL5009", Slug: "invalid-version", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "INVALID_VERSION",
 		Title:     "a Version other than 2012-10-17 or 2008-10-17",
 		Rationale: "Version names the policy language, not a date of your own: IAM accepts only \"2012-10-17\" and the legacy \"2008-10-17\".",
 		Bad:       strings.Replace(goodPolicy, "2012-10-17", "2026-11-23", 1),
 		Good:      goodPolicy, Source: srcElements,
 	},
 	{
-		Code: "PL5010", Slug: "missing-version", Severity: Warning, check: checkMissingVersion, AccessAnalyzer: "Missing version",
+		Code: "PL5010", Slug: "missing-version", Severity: Warning, check: checkMissingVersion, AccessAnalyzer: "MISSING_VERSION",
 		Title: "a policy without Version",
 		Rationale: "Without Version IAM applies 2008-10-17, in which policy variables such as ${aws:PrincipalTag/tenant} are " +
 			"plain text, so a tenant-scoping policy silently stops scoping. STS accepts it; this warns.",
@@ -957,9 +967,13 @@ jobs:
 		Good: goodPolicy, Source: srcElements,
 	},
 	{
-		Code: "PL5011", Slug: "duplicate-sid", Severity: Error, check: checkDuplicateSid, AccessAnalyzer: "Unique Sids required",
-		Title:     "two statements with the same Sid",
-		Rationale: "Sids identify statements and must be unique within a policy; IAM rejects duplicates.",
+		Code: "PL5011", Slug: "duplicate-sid", Severity: Warning, check: checkDuplicateSid, AccessAnalyzer: "UNIQUE_SIDS_RECOMMENDED",
+		Title: "two statements with the same Sid",
+		Rationale: "A Sid names a statement; two with one name make reviews, CloudTrail and Access Analyzer findings " +
+			"ambiguous. AWS's sources disagree on what IAM does: the IAM User Guide says the Sid must be unique within " +
+			"a JSON policy, while IAM Access Analyzer reports a duplicate in an identity policy only as a warning " +
+			"(UNIQUE_SIDS_RECOMMENDED; its error UNIQUE_SIDS_REQUIRED is for the policy types that require unique " +
+			"Sids), and IAM accepts such identity policies. So policylint warns: rename one.",
 		Bad: statementPolicy(`{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}`,
 			`{"Sid": "Read", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}`),
 		Good: goodPolicy, Source: srcElements,
@@ -980,15 +994,16 @@ jobs:
 		Good:      goodPolicy, Source: srcGrammar,
 	},
 	{
-		Code: "PL5014", Slug: "condition-operator", Severity: Error, check: checkConditionOperator, AccessAnalyzer: "Invalid condition operator",
-		Title: "an unknown condition operator, or IfExists or a set prefix where IAM does not take it",
+		Code: "PL5014", Slug: "condition-operator", Severity: Error, check: checkConditionOperator, AccessAnalyzer: "INVALID_CONDITION_OPERATOR, NULL_WITH_IF_EXISTS",
+		Title: "an unknown condition operator, or NullIfExists",
 		Rationale: "Condition operators are a fixed, case-sensitive list (StringEquals, ArnLike, ...), optionally prefixed " +
-			"ForAllValues: or ForAnyValue: and suffixed IfExists; Null takes neither. IAM rejects anything else.",
+			"ForAllValues: or ForAnyValue: and suffixed IfExists; Null takes no IfExists. IAM rejects anything else. " +
+			"Set operators on single-valued keys are set-operator-single-valued-key's.",
 		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqual": {"aws:PrincipalTag/team": "data"}}}`),
 		Good: goodPolicy, Source: srcConditions,
 	},
 	{
-		Code: "PL5015", Slug: "condition-type", Severity: Error, check: checkConditionType, AccessAnalyzer: "Data type mismatch",
+		Code: "PL5015", Slug: "condition-type", Severity: Error, check: checkConditionType, AccessAnalyzer: "DATA_TYPE_MISMATCH, TYPE_MISMATCH_BOOLEAN, TYPE_MISMATCH_DATE, TYPE_MISMATCH_IP_RANGE, TYPE_MISMATCH_NUMBER, TYPE_MISMATCH_STRING",
 		Title: "a condition value that cannot match its operator's type",
 		Rationale: "Numeric operators need numbers, Date operators ISO 8601 dates or epoch times, Bool and Null true or false, " +
 			"IpAddress addresses or CIDR ranges, Arn operators ARNs. A value of another type makes the condition never " +
@@ -997,7 +1012,7 @@ jobs:
 		Good: goodPolicy, Source: srcConditions,
 	},
 	{
-		Code: "PL5016", Slug: "invalid-arn", Severity: Error, check: checkInvalidARN, AccessAnalyzer: "Invalid ARN resource",
+		Code: "PL5016", Slug: "invalid-arn", Severity: Error, check: checkInvalidARN, AccessAnalyzer: "INVALID_ARN_PREFIX, MISSING_ARN_FIELD, INVALID_PARTITION",
 		Title: "a Resource that is neither \"*\" nor an ARN",
 		Rationale: "Resource values are ARNs (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, wildcards allowed) or \"*\". " +
 			"A bucket name, a URL or an unknown partition is rejected.",
@@ -1005,31 +1020,37 @@ jobs:
 		Good: goodPolicy, Source: srcElements,
 	},
 	{
-		Code: "PL5017", Slug: "invalid-action", Severity: Error, check: checkInvalidAction, AccessAnalyzer: "Invalid action",
+		Code: "PL5017", Slug: "invalid-action", Severity: Error, check: checkInvalidAction, AccessAnalyzer: "INVALID_ACTION",
 		Title: "an Action that is not of the form service:action",
 		Rationale: "Actions are written service:action (s3:GetObject), with * and ? wildcards, or \"*\" alone. A missing " +
-			"prefix or a stray character is rejected.",
+			"prefix or a stray character is rejected. A wildcard in the prefix, as in s*:GetObject, is accepted (Access " +
+			"Analyzer makes it a suggestion, WILDCARD_IN_SERVICE_NAME), so it is wildcard-service's advice, not an error " +
+			"here; whether the action exists is unknown-action's.",
 		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3.GetObject", "Resource": "*"}`),
 		Good: goodPolicy, Source: srcElements,
 	},
 	{
 		Code: "PL5018", Slug: "policy-variable", Severity: Error, check: checkPolicyVariable,
-		Title: "a malformed ${...} policy variable, or one where IAM does not substitute it",
+		AccessAnalyzer: "MISSING_BRACE_IN_VARIABLE, EMPTY_VARIABLE, VARIABLE_UNSUPPORTED_IN_ELEMENT, VARIABLE_UNSUPPORTED_IN_VERSION, INVALID_VARIABLE_FOR_OPERATOR",
+		Title:          "a malformed ${...} policy variable, or one where IAM does not substitute it",
 		Rationale: "IAM reads ${...} in Resource and Condition values as a policy variable (${aws:PrincipalTag/tenant}). An " +
 			"unrendered template placeholder (${bucket_name}, ${AWS::AccountId}) or an unclosed ${ never matches; a variable " +
-			"in Action is not substituted. Under Version 2008-10-17 variables are plain text (a warning).",
+			"in Action is not substituted. Two cases are warnings, because IAM accepts the policy: under Version " +
+			"2008-10-17 variables are plain text, and under Numeric, Date, Bool, Binary, IpAddress and Null operators IAM " +
+			"does not substitute them (\"Policy variables can only be used with String and ARN operators\", Access " +
+			"Analyzer's INVALID_VARIABLE_FOR_OPERATOR, an error there), so the text is compared as written.",
 		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${bucket_name}/*"}`),
 		Good: goodPolicy, Source: srcVariables,
 	},
 	{
-		Code: "PL5019", Slug: "missing-statement", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "Missing statement",
+		Code: "PL5019", Slug: "missing-statement", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "MISSING_STATEMENT",
 		Title:     "a policy without Statement",
 		Rationale: "A policy is its statements: IAM rejects a document without Statement, such as {} or a bare statement object.",
 		Bad:       "{\n  \"Effect\": \"Allow\",\n  \"Action\": \"s3:GetObject\",\n  \"Resource\": \"*\"\n}\n",
 		Good:      goodPolicy, Source: srcGrammar,
 	},
 	{
-		Code: "PL5020", Slug: "element-type", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "Data type mismatch",
+		Code: "PL5020", Slug: "element-type", Severity: Error, check: (*Pass).reportGrammar, AccessAnalyzer: "DATA_TYPE_MISMATCH",
 		Title: "a policy element of the wrong JSON type",
 		Rationale: "Action, Resource and their Not forms are a string or a list of strings; Condition is an object of " +
 			"operators, each an object of keys; Sid and Id are strings; each statement is an object. IAM rejects other types " +
@@ -1038,6 +1059,61 @@ jobs:
 			"(EMPTY_ARRAY_ACTION, EMPTY_ARRAY_RESOURCE); policylint warns, as the sources disagree.",
 		Bad:  statementPolicy(`{"Effect": "Allow", "Action": ["s3:GetObject", 7], "Resource": []}`),
 		Good: goodPolicy, Source: srcGrammar,
+	},
+	{
+		Code: "PL5021", Slug: "malformed-condition-key", Severity: Warning, check: checkMalformedConditionKey, AccessAnalyzer: "INVALID_CONDITION_KEY_FORMAT",
+		Title: "a condition key that is not of the form service:keyname",
+		Rationale: "Condition keys are named prefix:name (aws:SourceIp, s3:prefix, accounts.google.com:aud). A key without its " +
+			"prefix, with an empty part or with spaces is in no request context, so the condition is decided as for an " +
+			"absent key. Access Analyzer reports it as an error; AWS does not document IAM rejecting the policy, so " +
+			"policylint warns.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"PrincipalTag/team": "data"}}}`),
+		Good: goodPolicy, Source: srcConditionElement,
+	},
+	{
+		Code: "PL5022", Slug: "duplicate-condition-key", Severity: Warning, check: checkDuplicateConditionKey, AccessAnalyzer: "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+		Title: "a condition key given twice in one operator block, in different case",
+		Rationale: "Condition key names are case-insensitive, so aws:PrincipalTag/team and aws:principaltag/team in one " +
+			"block are one key with two lists of values, and which list IAM tests is not documented. Access Analyzer " +
+			"reports it as an error; policylint warns, since AWS does not say that IAM rejects it. (The same key in the " +
+			"same case is a duplicate JSON key, which duplicate-key reports.)",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data", "aws:principaltag/team": "ml"}}}`),
+		Good: goodPolicy, Source: srcConditionElement,
+	},
+	{
+		Code: "PL5023", Slug: "invalid-arn-account", Severity: Warning, check: checkInvalidARNAccount, AccessAnalyzer: "INVALID_ARN_ACCOUNT",
+		Title: "a resource ARN whose account is not a 12-digit account ID",
+		Rationale: "The account field of an ARN is a 12-digit account ID, empty for services whose ARNs have none (s3), " +
+			"or aws for AWS's own resources. A mistyped one (11 digits, an alias) matches no resource, so the statement " +
+			"grants nothing on it. Access Analyzer reports it as an error; IAM accepts the policy, so policylint warns.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:us-east-1:12345678901:table/tenants"}`),
+		Good: goodPolicy, Source: srcARN,
+	},
+	{
+		Code: "PL5024", Slug: "invalid-arn-region", Severity: Warning, check: checkInvalidARNRegion, AccessAnalyzer: "INVALID_ARN_REGION",
+		Title: "a resource ARN whose region is not a Region code",
+		Rationale: "The region field of an ARN is a Region code such as us-east-1, empty for global services, or a " +
+			"wildcard. us-east1 or US-EAST-1 matches no resource. Access Analyzer reports it as an error (it also knows " +
+			"which Regions each service is in, which policylint does not check); IAM accepts the policy, so policylint warns.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:us-east1:123456789012:table/tenants"}`),
+		Good: goodPolicy, Source: srcARN,
+	},
+	{
+		Code: "PL5025", Slug: "arn-service-case", Severity: Warning, check: checkARNServiceCase, AccessAnalyzer: "INVALID_ARN_SERVICE_CASE",
+		Title: "a resource ARN whose service is not in lower case",
+		Rationale: "Service names in ARNs are lower case (dynamodb, not DynamoDB), and ARNs are matched case-sensitively, " +
+			"so the ARN matches no resource. Access Analyzer reports it as an error; IAM accepts the policy, so policylint warns.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:DynamoDB:us-east-1:123456789012:table/tenants"}`),
+		Good: goodPolicy, Source: srcARN,
+	},
+	{
+		Code: "PL5026", Slug: "wildcard-service", Severity: Info, check: checkWildcardService, AccessAnalyzer: "WILDCARD_IN_SERVICE_NAME",
+		Title: "a wildcard in the service prefix of an action or the service of an ARN",
+		Rationale: "IAM accepts \"s*:GetObject\" and arn:aws:*code*:..., and they cover every service whose name matches, " +
+			"including ones AWS adds later (more than a dozen services have code in their name). Access Analyzer makes " +
+			"this a suggestion; so does policylint.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s*:GetObject", "Resource": "*"}`),
+		Good: goodPolicy, Source: srcPolicyChecks,
 	},
 	{
 		Code: "PL6001", Slug: "no-allow", Severity: Warning, check: checkNoAllow,
@@ -1062,6 +1138,159 @@ jobs:
 	ruleFullAdmin,
 	ruleRedundantAction,
 	ruleRedundantResource,
+	{
+		Code: "PL6008", Slug: "unknown-service", Severity: Warning, check: checkUnknownService, AccessAnalyzer: "INVALID_SERVICE_IN_ACTION", Catalog: true,
+		Title: "an action whose service prefix is not in AWS's service reference",
+		Rationale: "An action of a service that does not exist matches nothing, so a session scoped with it cannot do what it " +
+			"was meant to. IAM accepts unknown services (AWS managed policies still name retired ones), and the " +
+			"catalogue is always older than AWS, so this is a warning, with the closest prefix; a retired service gets " +
+			"its own message. `policylint catalog update` fetches AWS's current reference.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": ["s4:GetObject", "deeplens:*"], "Resource": "*"}`),
+		Good: goodPolicy, Source: srcServiceReference,
+	},
+	{
+		Code: "PL6009", Slug: "unknown-action", Severity: Warning, check: checkUnknownAction, AccessAnalyzer: "INVALID_ACTION", Catalog: true,
+		Title: "an action its service does not have, or a wildcard that matches none",
+		Rationale: "Action names match case-insensitively, so s3:getobject is s3:GetObject, but s3:GetObjects is no action " +
+			"and grants nothing. IAM accepts it, and the action may be newer than policylint's data, so this is a warning " +
+			"with the closest action of the service by edit distance. Actions of services known only from the list of " +
+			"newer action names are not judged, since that list is partial.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": ["s3:GetObjects", "s3:Get*Tags"], "Resource": "*"}`),
+		Good: goodPolicy, Source: srcServiceReference,
+	},
+	{
+		Code: "PL6010", Slug: "unknown-global-condition-key", Severity: Warning, check: checkUnknownGlobalKey, AccessAnalyzer: "INVALID_GLOBAL_CONDITION_KEY, UNSUPPORTED_GLOBAL_CONDITION_KEY",
+		Title: "an aws: condition key that is not a global condition key",
+		Rationale: "A condition on a key that no request has is decided as for an absent key: StringEquals is then never " +
+			"true, StringNotEquals always. aws:PrincipleTag/team is a typo of aws:PrincipalTag/team; aws:ARN is no longer " +
+			"supported. The list of global keys is the IAM User Guide's (with each key's type); AWS adds keys, so this is " +
+			"a warning.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipleTag/team": "data"}}}`),
+		Good: goodPolicy, Source: catalog.GlobalKeysSource,
+	},
+	{
+		Code: "PL6011", Slug: "unknown-condition-key", Severity: Warning, check: checkUnknownConditionKey, AccessAnalyzer: "INVALID_SERVICE_CONDITION_KEY, INVALID_SERVICE", Catalog: true,
+		Title: "a service condition key its service does not define",
+		Rationale: "s3:prefixes is not an s3 condition key (s3:prefix is), so no request has it and the condition is decided " +
+			"as for an absent key. Keys of identity providers (token.actions.githubusercontent.com:sub) belong to trust " +
+			"policies and are not judged. A warning, because the key may be newer than policylint's data.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::tenant-a", "Condition": {"StringLike": {"s3:prefixes": "home/*"}}}`),
+		Good: goodPolicy, Source: srcServiceReference,
+	},
+	{
+		Code: "PL6012", Slug: "condition-operator-type", Severity: Warning, check: checkConditionOperatorType, AccessAnalyzer: "TYPE_MISMATCH", Catalog: true,
+		Title: "a condition operator whose type does not fit the key's",
+		Rationale: "Each condition key has a type (String, ARN, Numeric, Date, Bool, IPAddress), and each operator compares " +
+			"one: IpAddress on a string key, a Numeric operator on aws:CurrentTime or Bool on s3:prefix does not compare " +
+			"what the author meant. Access Analyzer reports it as a warning (TYPE_MISMATCH), and so does policylint. " +
+			"String operators on ARN keys are arn-key-string-like's.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:PrincipalTag/office": "203.0.113.0/24"}}}`),
+		Good: goodPolicy, Source: srcConditions,
+	},
+	{
+		Code: "PL6013", Slug: "arn-key-string-like", Severity: Info, check: checkARNKeyStringLike, AccessAnalyzer: "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS", Catalog: true,
+		Title: "an ARN condition key compared with StringLike",
+		Rationale: "For ARN keys such as aws:PrincipalArn and aws:SourceArn AWS recommends the Arn operators, which match " +
+			"each field of the ARN on its own, over the String ones. StringEquals on an ARN is exact and not reported.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ci-*"}}}`),
+		Good: goodPolicy, Source: catalog.GlobalKeysSource,
+	},
+	{
+		Code: "PL6014", Slug: "missing-set-operator", Severity: Warning, check: checkMissingSetOperator, AccessAnalyzer: "MISSING_QUALIFIER", Catalog: true,
+		Title: "a multivalued condition key without ForAnyValue: or ForAllValues:",
+		Rationale: "Multivalued keys (aws:TagKeys, aws:PrincipalOrgPaths, the service reference's ArrayOf keys) hold a set " +
+			"of values, and IAM compares sets with ForAllValues: (every value in the request is listed) or ForAnyValue: " +
+			"(one is). Without one, what the condition tests is not what either says. Access Analyzer reports it as an " +
+			"error; IAM accepts the policy, so policylint warns.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": ["team", "project"]}}}`),
+		Good: goodPolicy, Source: srcMultiValued,
+	},
+	{
+		Code: "PL6015", Slug: "set-operator-single-valued-key", Severity: Warning, check: checkSetOperatorSingleValued, AccessAnalyzer: "FORALLVALUES_WITH_SINGLE_VALUED_KEY", Catalog: true,
+		Title: "ForAllValues: or ForAnyValue: on a single-valued condition key",
+		Rationale: "Set operators are for multivalued keys. On a single-valued key, tag keys such as aws:RequestTag/team and " +
+			"aws:PrincipalTag/team included, ForAllValues also matches when the key is absent, which can allow more than " +
+			"intended (a security warning in Access Analyzer); ForAnyValue adds nothing (advice). Whether a key is " +
+			"single-valued comes from the IAM User Guide for global keys and from the service reference for the others.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:PrincipalTag/team": ["data", "ml"]}}}`),
+		Good: goodPolicy, Source: srcMultiValued,
+	},
+	{
+		Code: "PL6016", Slug: "condition-key-unsupported", Severity: Warning, check: checkUnsupportedConditionKey, AccessAnalyzer: "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", Catalog: true,
+		Title: "a condition key that none of the statement's actions has in its request context",
+		Rationale: "A service key, or aws:ResourceTag, aws:RequestTag and aws:TagKeys, is in the request context only of " +
+			"the actions the service reference lists it for (with the action or its resource types). When no action of " +
+			"the statement has it, the condition is decided as for an absent key for every one of them: s3:prefix with " +
+			"s3:GetObject makes StringLike never true, so the statement grants nothing. Global keys such as aws:SourceIp " +
+			"are in every request and are not judged, nor are statements with \"*\" or NotAction. Access Analyzer also " +
+			"reports actions that lack the key next to ones that have it; policylint reports only when none has it.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::tenant-a/*", "Condition": {"StringLike": {"s3:prefix": "home/*"}}}`),
+		Good: goodPolicy, Source: srcServiceReference,
+	},
+	{
+		Code: "PL6017", Slug: "action-resource-mismatch", Severity: Warning, check: checkActionResourceMismatch, Catalog: true,
+		Title: "an action that applies to none of the statement's resources",
+		Rationale: "An action applies to resources of certain types, whose ARN formats the service reference gives (s3:GetObject " +
+			"to objects, arn:aws:s3:::BUCKET/KEY), or, when it has none, only to \"Resource\": \"*\". When none of the " +
+			"statement's resources can be of those types, the statement grants (or denies) nothing for the action: " +
+			"s3:GetObject on arn:aws:s3:::tenant-a is the classic case, which needs arn:aws:s3:::tenant-a/*. Wildcard " +
+			"actions are reported only when none of the actions they match applies.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::tenant-a"}`),
+		Good: goodPolicy, Source: srcServiceReference,
+	},
+	{
+		Code: "PL6018", Slug: "arn-no-resource-type", Severity: Warning, check: checkARNResourceType, Catalog: true,
+		AccessAnalyzer: "INVALID_ARN_RESOURCE, ARN_REGION_NOT_ALLOWED, ARN_ACCOUNT_NOT_ALLOWED, MISSING_ARN_REGION",
+		Title:          "a resource ARN that matches no resource type of its service",
+		Rationale: "Every resource type has ARN formats in the service reference; an ARN that fits none of its service's " +
+			"names no resource. The message says when the cause is a field the service's ARNs do not have (s3 ARNs " +
+			"have no region or account) or always have. Access Analyzer reports these as errors; IAM accepts the policy, " +
+			"so policylint warns.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:us-east-1::tenant-a/*"}`),
+		Good: goodPolicy, Source: srcServiceReference,
+	},
+	{
+		Code: "PL6019", Slug: "equivalent-to-null-false", Severity: Info, check: checkEquivalentToNullFalse, AccessAnalyzer: "EQUIVALENT_TO_NULL_FALSE",
+		Title: "StringLike or ArnLike with the value \"*\"",
+		Rationale: "\"*\" matches any value, so StringLike \"*\" only tests that the key is present: \"Null\": {KEY: \"false\"} " +
+			"says so plainly, and a reader of the first may think it restricts the value. It is the most frequent Access " +
+			"Analyzer finding on AWS's own managed policies. With ...IfExists or ForAllValues the condition is true " +
+			"also for an absent key and restricts nothing at all, which policylint reports as a warning.",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalTag/team": "*"}}}`),
+		Good: goodPolicy, Source: srcConditions,
+	},
+	{
+		Code: "PL6020", Slug: "create-slr-star", Severity: Warning, check: checkCreateSLRStar,
+		AccessAnalyzer: "CREATE_SLR_WITH_STAR_IN_RESOURCE, CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE, CREATE_SLR_WITH_NOT_RESOURCE, CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE, CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION, CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+		Title:          "iam:CreateServiceLinkedRole on \"Resource\": \"*\" or NotResource",
+		Rationale: "iam:CreateServiceLinkedRole, granted by name, by a wildcard such as iam:* or by NotAction, on every " +
+			"resource lets the session create the service-linked role of any service, which that service then uses with " +
+			"its own permissions. Name the roles (arn:aws:iam::*:role/aws-service-role/SERVICE.amazonaws.com/*) or limit " +
+			"the services with iam:AWSServiceName; a statement with a StringEquals or StringLike on iam:AWSServiceName is " +
+			"not reported (whether Access Analyzer exempts it too is not documented).",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}`),
+		Good: goodPolicy, Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html",
+	},
+	{
+		Code: "PL6021", Slug: "wildcard-without-like", Severity: Warning, check: checkWildcardWithoutLike, AccessAnalyzer: "WILDCARD_WITHOUT_LIKE_OPERATOR",
+		Title: "a * or ? in a value of StringEquals or StringNotEquals",
+		Rationale: "StringEquals and StringNotEquals (and their IgnoreCase forms) compare literally: \"data-*\" matches only " +
+			"the text data-*. For a pattern, use StringLike or StringNotLike. (ArnEquals takes wildcards like ArnLike, so it " +
+			"is not reported; ${*} and ${?} are the characters on purpose.)",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data-*"}}}`),
+		Good: goodPolicy, Source: srcConditions,
+	},
+	{
+		Code: "PL6022", Slug: "private-source-ip", Severity: Warning, check: checkPrivateSourceIP,
+		AccessAnalyzer: "PRIVATE_IP_ADDRESS, PRIVATE_NOT_IP_ADDRESS, PRIVATE_IP_ADDRESS_SUBSET, PRIVATE_NOT_IP_ADDRESS_SUBSET",
+		Title:          "a private address range compared with aws:SourceIp",
+		Rationale: "aws:SourceIp holds the public address of a request, and is absent for requests through a VPC endpoint, " +
+			"whose private address is aws:VpcSourceIp. A condition listing only private ranges (10.0.0.0/8, " +
+			"192.168.0.0/16, fc00::/7, ...) never matches with IpAddress and always with NotIpAddress (Access Analyzer: an " +
+			"error; IAM accepts the policy, so a warning); private ranges next to public ones have no effect (advice).",
+		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}`),
+		Good: goodPolicy, Source: catalog.GlobalKeysSource,
+	},
 	{
 		Code: "PL9001", Slug: "rule-timeout", Severity: Error, scope: configScope,
 		Title: "custom rules ran past their CPU budget on a document",

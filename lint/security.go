@@ -14,7 +14,7 @@ import (
 const srcPassRole = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"
 
 var rulePassRoleStar = &Rule{
-	Code: "PL6002", Slug: "passrole-star", Severity: Warning, check: checkPassRoleStar, AccessAnalyzer: "Pass role with star in resource",
+	Code: "PL6002", Slug: "passrole-star", Severity: Warning, check: checkPassRoleStar, AccessAnalyzer: "PASS_ROLE_WITH_STAR_IN_RESOURCE, PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE, PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION, PASS_ROLE_WITH_NOT_RESOURCE, PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE, PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
 	Title: "iam:PassRole, directly or by wildcard, on every role",
 	Rationale: "A session that may pass any role to any service can hand a service a role more powerful than its own: " +
 		"the classic privilege escalation. The finding fires when an Allow statement grants iam:PassRole (by name, by a " +
@@ -61,7 +61,7 @@ var ruleFullAdmin = &Rule{
 }
 
 var ruleRedundantAction = &Rule{
-	Code: "PL6006", Slug: "redundant-action", Severity: Info, check: checkRedundantAction, AccessAnalyzer: "Redundant action",
+	Code: "PL6006", Slug: "redundant-action", Severity: Info, check: checkRedundantAction, AccessAnalyzer: "REDUNDANT_ACTION",
 	Title: "an action already covered by another action of the statement",
 	Rationale: "s3:GetObject next to s3:Get* adds nothing but characters, and characters count toward the 2,048 limit " +
 		"and the packed size. An entry is redundant when another entry of the same Action or NotAction array matches " +
@@ -72,7 +72,7 @@ var ruleRedundantAction = &Rule{
 }
 
 var ruleRedundantResource = &Rule{
-	Code: "PL6007", Slug: "redundant-resource", Severity: Info, check: checkRedundantResource, AccessAnalyzer: "Redundant resource",
+	Code: "PL6007", Slug: "redundant-resource", Severity: Info, check: checkRedundantResource, AccessAnalyzer: "REDUNDANT_RESOURCE",
 	Title: "a resource already covered by another resource of the statement",
 	Rationale: "arn:aws:s3:::tenant-a/reports/* next to arn:aws:s3:::tenant-a/* adds nothing but characters. An entry is " +
 		"redundant when another entry of the same Resource or NotResource array matches every ARN it matches: wildcards " +

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/internal/lazyre"
 	"github.com/policylint/policylint/internal/placeholder"
@@ -101,14 +102,23 @@ func checkMissingResource(p *Pass) {
 	})
 }
 
+// eachNonEmptyStatement calls fn for each statement with members. The statements are listed once
+// per pass: some twenty checks walk them.
 func (p *Pass) eachNonEmptyStatement(fn func(stmt)) {
 	if p.policyObject() == nil {
 		return
 	}
-	for _, s := range p.statements() {
-		if len(s.v.Members) > 0 {
-			fn(s)
+	sem := p.sem()
+	if sem.stmts == nil {
+		sem.stmts = []stmt{}
+		for _, s := range p.statements() {
+			if len(s.v.Members) > 0 {
+				sem.stmts = append(sem.stmts, s)
+			}
 		}
+	}
+	for _, s := range sem.stmts {
+		fn(s)
 	}
 }
 
@@ -154,10 +164,11 @@ func checkDuplicateSid(p *Pass) {
 	})
 }
 
-// actionPattern is service:action, the service a prefix of letters, digits and hyphens, the
-// action letters and digits with * and ? wildcards (IAM User Guide, Action element).
-// wellFormedAction matches it by hand: on a managed policy's 1,500 actions a regular expression
-// was a tenth of the Go checks' time.
+// An action is service:action, the service a prefix of letters, digits and hyphens, the action
+// letters, digits and underscores, both with * and ? wildcards (IAM User Guide, Action element):
+// IAM accepts a wildcard in the prefix, as in "s*:GetObject" (wildcard-service advises against
+// it). wellFormedAction matches ^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$ by hand: on a managed
+// policy's 1,500 actions a regular expression was a tenth of the Go checks' time.
 func wellFormedAction(s string) bool {
 	colon := strings.IndexByte(s, ':')
 	if colon <= 0 || colon == len(s)-1 {
@@ -166,8 +177,8 @@ func wellFormedAction(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-':
-		case i > colon && (c == '*' || c == '?' || c == '_'):
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '*', c == '?':
+		case i > colon && c == '_':
 		case i == colon:
 		default:
 			return false
@@ -197,9 +208,33 @@ func checkInvalidAction(p *Pass) {
 	})
 }
 
-// partitionPattern is a partition of an ARN in a policy: aws, aws-cn, aws-us-gov, aws-iso..., or
-// a wildcard or variable.
-var partitionPattern = lazyre.New(`^(aws(-[a-z]+)*|\*|\$\{.*\})$`)
+// validPartition reports whether s is a partition of an ARN in a policy: aws, aws-cn,
+// aws-us-gov, aws-iso..., or a wildcard or variable (the regular expression
+// ^(aws(-[a-z]+)*|\*|\$\{.*\})$).
+func validPartition(s string) bool {
+	if s == "*" || strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(s, "aws")
+	if !ok {
+		return false
+	}
+	for rest != "" {
+		part, ok := strings.CutPrefix(rest, "-")
+		if !ok {
+			return false
+		}
+		i := 0
+		for i < len(part) && part[i] >= 'a' && part[i] <= 'z' {
+			i++
+		}
+		if i == 0 {
+			return false
+		}
+		rest = part[i:]
+	}
+	return true
+}
 
 // checkInvalidARN reports a Resource or NotResource value that is neither "*" nor an ARN.
 func checkInvalidARN(p *Pass) {
@@ -226,12 +261,12 @@ func arnProblem(s string) string {
 	if !strings.HasPrefix(s, "arn:") {
 		return `is not an ARN: IAM rejects it; write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, or "*" for all resources`
 	}
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 {
+	parts, ok := catalog.SplitARN(s)
+	if !ok {
 		return "has too few parts: an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (empty parts stay, as in arn:aws:s3:::bucket)"
 	}
-	if !partitionPattern.MatchString(parts[1]) {
-		return fmt.Sprintf("has partition %q; IAM knows aws, aws-cn, aws-us-gov and the aws-iso ones", parts[1])
+	if !validPartition(parts[1]) {
+		return fmt.Sprintf("has partition %s; IAM knows aws, aws-cn, aws-us-gov and the aws-iso ones", quoteShort(parts[1]))
 	}
 	if parts[2] == "" {
 		return "has no service: write arn:PARTITION:SERVICE:..."
@@ -287,8 +322,8 @@ func (p *Pass) conditions(fn func(op jsonpos.Member, block *jsonpos.Value)) {
 	})
 }
 
-// checkConditionOperator reports an unknown condition operator, and IfExists or a set prefix
-// where IAM does not take it.
+// checkConditionOperator reports an unknown condition operator, and NullIfExists: Null takes no
+// IfExists. A set prefix on a single-valued key is set-operator-single-valued-key's.
 func checkConditionOperator(p *Pass) {
 	p.conditions(func(m jsonpos.Member, _ *jsonpos.Value) {
 		set, base, ifExists := parseOperator(m.Key)
@@ -303,41 +338,7 @@ func checkConditionOperator(p *Pass) {
 		if base == "Null" && ifExists {
 			p.reportAt(p.keyAt(m), "NullIfExists is not an operator: Null already tests whether the key exists; use Null")
 		}
-		if set == "" || m.Value.Kind != jsonpos.Object {
-			return
-		}
-		for _, key := range m.Value.Members {
-			if singleValuedGlobalKey(key.Key) {
-				why := "it adds nothing"
-				if set == "ForAllValues:" {
-					why = "and ForAllValues also matches when the key is absent"
-				}
-				p.reportAtSeverity(Warning, p.keyAt(key), fmt.Sprintf("%s is used with %s, a single-valued key: set operators are for multivalued keys, %s; use %s", strings.TrimSuffix(set, ":"), key.Key, why, base))
-			}
-		}
 	})
-}
-
-// multiValuedKeys are the global condition keys that hold a set of values (IAM User Guide, AWS
-// global condition context keys): the keys set operators are for. Tag keys are excluded above.
-var multiValuedKeys = map[string]bool{
-	"aws:tagkeys": true, "aws:calledvia": true, "aws:principalservicenameslist": true,
-	"aws:principalorgpaths": true, "aws:resourceorgpaths": true, "aws:sourceorgpaths": true,
-}
-
-// singleValuedGlobalKey reports an aws: key known to hold one value. Tag keys may be
-// multivalued in service contexts, so they are left alone.
-func singleValuedGlobalKey(key string) bool {
-	lower := strings.ToLower(key)
-	if !strings.HasPrefix(lower, "aws:") || multiValuedKeys[lower] {
-		return false
-	}
-	for _, tag := range []string{"aws:requesttag/", "aws:resourcetag/", "aws:principaltag/"} {
-		if strings.HasPrefix(lower, tag) {
-			return false
-		}
-	}
-	return true
 }
 
 // checkConditionType reports condition values that cannot match their operator's type, and
@@ -368,10 +369,18 @@ var dateLayouts = []string{"2006-01-02", "2006-01-02T15:04:05Z07:00", "2006-01-0
 
 // conditionValueProblem says why v cannot match an operator of type typ, or "".
 func conditionValueProblem(typ string, v *jsonpos.Value) string {
-	if v.Kind == jsonpos.String && strings.Contains(v.Str, "${") {
-		return "" // a policy variable: its value is known only at evaluation
-	}
 	text := v.Str
+	if v.Kind == jsonpos.String && strings.Contains(text, "${") {
+		var ok bool
+		if text, ok = withoutVariables(text); !ok {
+			// A policy variable: IAM substitutes it under String and Arn operators only
+			// (policy-variable reports it elsewhere). An ARN needs its "arn:" before the variable.
+			if typ == "arn" && !strings.HasPrefix(v.Str, "arn:") && !strings.HasPrefix(v.Str, "${") {
+				return "is not an ARN, whatever its policy variables hold: an Arn operator never matches it"
+			}
+			return ""
+		}
+	}
 	switch typ {
 	case "numeric":
 		if _, err := strconv.ParseFloat(text, 64); err != nil || v.Kind == jsonpos.Bool {
@@ -417,6 +426,31 @@ func conditionValueProblem(typ string, v *jsonpos.Value) string {
 	return ""
 }
 
+// withoutVariables resolves the escapes ${*}, ${?} and ${$} to their characters; ok is false when
+// the text holds a real policy variable, whose value is known only at evaluation.
+func withoutVariables(s string) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		switch body := s[i+2 : i+j]; body {
+		case "*", "?", "$":
+			b.WriteString(s[:i] + body)
+		default:
+			return "", false
+		}
+		s = s[i+j+1:]
+	}
+}
+
 // variableKey is the key of a policy variable: namespace:name, such as aws:PrincipalTag/team,
 // saml:sub or www.amazon.com:user_id (IAM User Guide, Policy variables).
 var variableKey = lazyre.New(`^[A-Za-z0-9_.-]+:[A-Za-z0-9_][A-Za-z0-9_./:-]*$`)
@@ -433,8 +467,10 @@ func checkPolicyVariable(p *Pass) {
 	p.eachNonEmptyStatement(func(s stmt) {
 		for _, m := range s.v.Members {
 			switch m.Key {
-			case "Resource", "NotResource", "Condition":
+			case "Resource", "NotResource":
 				p.walkStrings(m.Value, func(v *jsonpos.Value) { p.checkVariables(v, legacy) })
+			case "Condition":
+				p.conditionVariables(m.Value, legacy)
 			case "Action", "NotAction":
 				for _, a := range elementStrings(m.Value) {
 					if strings.Contains(a.Str, "${") {
@@ -444,6 +480,33 @@ func checkPolicyVariable(p *Pass) {
 			}
 		}
 	})
+}
+
+// substitutes are the operator types under which IAM replaces policy variables: "Conditions
+// support variables when you use string operators or ARN operators" (IAM Access Analyzer policy
+// check reference, Invalid variable for operator; IAM User Guide, Policy variables).
+var substitutes = map[string]bool{"string": true, "arn": true}
+
+// conditionVariables checks the policy variables of a Condition element: their form under String
+// and Arn operators, and, under the others, that they are not substituted at all.
+func (p *Pass) conditionVariables(cond *jsonpos.Value, legacy bool) {
+	if cond.Kind != jsonpos.Object {
+		p.walkStrings(cond, func(v *jsonpos.Value) { p.checkVariables(v, legacy) })
+		return
+	}
+	for _, op := range cond.Members {
+		_, base, _ := parseOperator(op.Key)
+		family, known := conditionOperators[base]
+		p.walkStrings(op.Value, func(v *jsonpos.Value) {
+			if !known || substitutes[family] {
+				p.checkVariables(v, legacy)
+				return
+			}
+			if _, plain := withoutVariables(v.Str); !plain {
+				p.reportAtSeverity(Warning, p.valueAt(v), fmt.Sprintf("%s value %s holds a policy variable, but IAM substitutes variables only under String and Arn operators: %s compares the text as written, which never matches as meant", op.Key, quoteShort(v.Str), op.Key))
+			}
+		})
+	}
 }
 
 func (p *Pass) walkStrings(v *jsonpos.Value, fn func(*jsonpos.Value)) {

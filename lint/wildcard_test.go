@@ -121,11 +121,11 @@ func TestMatcher_Budget(t *testing.T) {
 	}
 }
 
-// TestWellFormedAction pins the hand-written matcher to the pattern it replaces,
-// ^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$.
+// TestWellFormedAction pins the hand-written matcher to the pattern it stands for,
+// ^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$ (a wildcard in the prefix is well formed).
 func TestWellFormedAction(t *testing.T) {
-	re := regexp.MustCompile(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+$`)
-	for _, s := range []string{"s3:GetObject", "s3:Get*", "s3:Get?bject", "ec2:Describe_x", "a-b:c", ":x", "s3:", "s3", "s3:a:b", "s*:GetObject", "s3:Get Object", "é:x", "s3:x_", "_:x", "s3:-", ""} {
+	re := regexp.MustCompile(`^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$`)
+	for _, s := range []string{"s3:GetObject", "s3:Get*", "s3:Get?bject", "ec2:Describe_x", "a-b:c", ":x", "s3:", "s3", "s3:a:b", "s*:GetObject", "s3:Get Object", "é:x", "s3:x_", "_:x", "s3:-", "", "*:*", "?3:x", "s*:_", "s3:*:x"} {
 		if got, want := wellFormedAction(s), re.MatchString(s); got != want {
 			t.Errorf("wellFormedAction(%q) = %v, the pattern says %v", s, got, want)
 		}

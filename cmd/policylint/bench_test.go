@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/policylint/policylint/lint"
 )
 
 // The benchmarks of issue 15, each against a baseline measured in the same run, so that the
@@ -198,5 +200,44 @@ func BenchmarkGrowth_FileCount(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/file")
 		})
+	}
+}
+
+// BenchmarkSemanticChecks lints the corpus and one small file with the semantic checks of issue 12
+// (PL5021–PL5039 and PL6008–PL6039, the catalogue checks among them) disabled, the baseline, and
+// on, in the same run: the ratio is their cost (BENCHMARKS.md).
+func BenchmarkSemanticChecks(b *testing.B) {
+	var codes []string
+	for _, r := range lint.Rules {
+		if r.Code >= "PL5021" && r.Code <= "PL5039" || r.Code >= "PL6008" && r.Code <= "PL6039" {
+			codes = append(codes, r.Code)
+		}
+	}
+	small := filepath.Join(b.TempDir(), "p.json")
+	if err := os.WriteFile(small, []byte(goodPolicy), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	modes := []struct {
+		name string
+		args []string
+	}{{"off", []string{"--disable", strings.Join(codes, ",")}}, {"on", nil}}
+	for _, input := range []struct {
+		name  string
+		paths []string
+		want  int
+	}{{"corpus", corpusDirs, exitFindings}, {"small-file", []string{small}, exitOK}} {
+		for _, mode := range modes {
+			b.Run(input.name+"/"+mode.name, func(b *testing.B) {
+				if input.name == "corpus" {
+					corpusOrSkip(b)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if code := run(append(append([]string{"lint"}, mode.args...), input.paths...), nil, io.Discard, io.Discard); code != input.want {
+						b.Fatalf("exit %d", code)
+					}
+				}
+			})
+		}
 	}
 }

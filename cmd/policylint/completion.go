@@ -62,7 +62,7 @@ func completionSpec() []compCommand {
 		"lint/format": report.Formats, "pack/format": {"text", "json"},
 		"fail-on": {"error", "warning", "info"}, "operation": operationNames, "disable": slugs,
 	}
-	files := []string{"config", "model", "calibrate", "fit", "output"}
+	files := []string{"config", "model", "calibrate", "fit", "output", "catalog"}
 	var spec []compCommand
 	for _, cmd := range commands {
 		cc := compCommand{name: cmd.name, desc: cmd.desc}
@@ -71,6 +71,8 @@ func completionSpec() []compCommand {
 			cc.files = true
 		case "rules":
 			cc.subs = []string{"explain", "test"}
+		case "catalog":
+			cc.subs = []string{"update", "show"}
 		case "completion":
 			cc.subs = []string{"bash", "zsh", "fish"}
 		}

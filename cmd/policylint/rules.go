@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/ruleproto"
 	"github.com/policylint/policylint/internal/sandbox"
 	"github.com/policylint/policylint/lint"
@@ -74,9 +75,13 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			}
 			if *markdown {
 				explainMarkdown(stdout, r)
-			} else {
-				explain(stdout, r)
+				return exitOK
 			}
+			cat, warning := activeCatalog(nil, "")
+			if warning != "" {
+				fmt.Fprintf(stderr, "policylint: %s\n", warning)
+			}
+			explain(stdout, r, cat)
 			return exitOK
 		}
 	}
@@ -114,10 +119,14 @@ func listRules(w io.Writer, rs *sandbox.Rules) {
 	tw.Flush()
 }
 
-// explain writes a rule's documentation, with the real output of its bad example.
-func explain(w io.Writer, r *lint.Rule) {
+// explain writes a rule's documentation, with the real output of its bad example against the
+// catalogue in use.
+func explain(w io.Writer, r *lint.Rule, cat *catalog.Catalog) {
 	fmt.Fprintf(w, "%s %s (%s)\n\n%s\n\n", r.Code, r.Slug, r.Severity, r.Title)
 	fmt.Fprintf(w, "%s\n\n", wrap(r.Rationale, 96))
+	if r.Catalog {
+		fmt.Fprintf(w, "%s\n\n", wrap("Data: "+cat.Describe()+".", 96))
+	}
 	if r.IsCustom() {
 		fmt.Fprintf(w, "Custom rule, defined at %s.\n", r.DefinedAt())
 		if r.Source != "" {
@@ -130,7 +139,7 @@ func explain(w io.Writer, r *lint.Rule) {
 		fmt.Fprintf(w, "  with %s\n", flags)
 	}
 	if !r.IsConfig() {
-		fmt.Fprintf(w, "\nReported as:\n%s", indent(exampleOutput(r)))
+		fmt.Fprintf(w, "\nReported as:\n%s", indent(exampleOutput(r, cat)))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Good:\n%s\n", indent(r.Good))
@@ -230,7 +239,11 @@ func explainMarkdown(w io.Writer, r *lint.Rule) {
 	fmt.Fprintf(w, "%s.\n\n", upperFirst(r.Title))
 	fmt.Fprintf(w, "- Severity: **%s**\n", r.Severity)
 	if r.AccessAnalyzer != "" {
-		fmt.Fprintf(w, "- IAM Access Analyzer check: %s\n", r.AccessAnalyzer)
+		fmt.Fprintf(w, "- IAM Access Analyzer issue code: %s\n", codeList(r.AccessAnalyzer))
+	}
+	if r.Catalog {
+		// The pages document the released binary, so they name the built-in data.
+		fmt.Fprintf(w, "- Data: %s\n", catalog.Embedded().Describe())
 	}
 	fmt.Fprintf(w, "- Source: <%s>\n\n", r.Source)
 	fmt.Fprintf(w, "## Why\n\n%s\n\n", wrap(r.Rationale, 100))
@@ -251,7 +264,7 @@ func explainMarkdown(w io.Writer, r *lint.Rule) {
 		fmt.Fprintf(w, "Linted with `%s`.\n\n", flags)
 	}
 	if !r.IsConfig() {
-		fmt.Fprintf(w, "policylint reports:\n\n```text\n%s```\n\n", exampleOutput(r))
+		fmt.Fprintf(w, "policylint reports:\n\n```text\n%s```\n\n", exampleOutput(r, catalog.Embedded()))
 	}
 	fmt.Fprintf(w, "## Good\n\n```%s\n%s```\n\n", lang, ensureNewline(r.Good))
 	fmt.Fprintf(w, "Disable it with `--disable %s`, or in `.policylint.yaml`: `rules: {%s: {enabled: false}}`.\n", r.Slug, r.Slug)
@@ -301,8 +314,18 @@ func exampleFlags(r *lint.Rule) string {
 	return strings.Join(flags, " ")
 }
 
-// exampleOutput lints the rule's bad example with that rule alone and renders it as text.
-func exampleOutput(r *lint.Rule) string {
+// codeList writes comma-separated issue codes as code spans.
+func codeList(codes string) string {
+	parts := strings.Split(codes, ", ")
+	for i, c := range parts {
+		parts[i] = "`" + c + "`"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// exampleOutput lints the rule's bad example with that rule alone, against a catalogue, and
+// renders it as text.
+func exampleOutput(r *lint.Rule, cat *catalog.Catalog) string {
 	var disable []string
 	for _, other := range lint.Rules {
 		if other != r && !other.IsConfig() {
@@ -311,7 +334,7 @@ func exampleOutput(r *lint.Rule) string {
 	}
 	// The example reads no file: a file:// Policy in it names none of the user's.
 	noFiles := func(string) ([]byte, error) { return nil, fs.ErrNotExist }
-	l, err := lint.New(lint.Config{Disable: disable, Request: r.Example(), ReadFile: noFiles})
+	l, err := lint.New(lint.Config{Disable: disable, Request: r.Example(), ReadFile: noFiles, Catalog: cat})
 	if err != nil {
 		panic(err) // the rule table names only its own rules
 	}

@@ -35,6 +35,8 @@ Usage:
   policylint pack --calibrate FILE    measure the packed size model on a CloudTrail export
   policylint rules                    list every rule
   policylint rules explain RULE       document a rule, by code or slug
+  policylint catalog update           fetch AWS's service reference (actions, resources, condition keys)
+  policylint catalog show             say which copy of it the checks use
   policylint completion bash|zsh|fish print a shell completion script
   policylint --version                the version, commit, Go and packed size model
 
@@ -86,10 +88,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return runRules(args[1:], stdout, stderr)
 	case "pack":
 		return runPack(args[1:], stdin, stdout, stderr)
+	case "catalog":
+		return runCatalog(args[1:], stdout, stderr)
 	case "completion":
 		return runCompletion(args[1:], stdout, stderr)
 	case "--version", "version":
 		writeVersion(stdout, readBuildInfo())
+		fmt.Fprintln(stdout, catalogLine())
 		return exitOK
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
@@ -128,6 +133,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	custom := addCustomFlags(fl)
 	skipUnknown := fl.Bool("skip-unknown", false, "skip, with a notice, named files of no kind policylint reads (package.json), as a directory walk does; for hooks that pass every JSON, YAML and Terraform file")
 	configFile := fl.String("config", "", "configuration file (default: .policylint.yaml or .policylint.yml, searched from the working folder upward)")
+	catalogPath := fl.String("catalog", "", "AWS's service reference to check against: a folder in AWS's format or a file from 'catalog update' (default: the user cache, else the built-in copy)")
 	help := fl.BoolP("help", "h", false, "show this help")
 	if err := fl.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "policylint: lint: %s\nRun 'policylint lint --help' for usage.\n", flagError(fl, err))
@@ -196,9 +202,18 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	cat, warning := activeCatalog(fsys, *catalogPath)
+	if cat == nil {
+		fmt.Fprintf(stderr, "policylint: %s\n", warning)
+		return exitUsage
+	}
+	if warning != "" {
+		fmt.Fprintf(stderr, "policylint: %s\n", warning)
+	}
 	cfg := lint.Config{
 		Disable: *disable, Request: req, RS256Only: *rs256Only, PackedWarn: *packedWarn, Model: model,
 		ReadFile: func(path string) ([]byte, error) { return readConfined(fsys, path) },
+		Catalog:  cat,
 	}
 	conf, err := loadConfig(fsys, *configFile, fl, &cfg)
 	if err != nil {

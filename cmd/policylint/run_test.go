@@ -167,7 +167,7 @@ func TestRun_ParallelOutputIsDeterministic(t *testing.T) {
 func TestRun_JSONFormat(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"good.json": goodPolicy, "dup.json": `{"Version":"2012-10-17","Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`})
 	t.Chdir(dir)
-	r := runWith(t, "", "lint", "--format", "json", "--disable", "full-admin,passrole-star", "good.json", "dup.json")
+	r := runWith(t, "", "lint", "--format", "json", "--disable", "full-admin,passrole-star,create-slr-star", "good.json", "dup.json")
 	var out struct {
 		Version int `json:"version"`
 		Files   []struct {

@@ -15,6 +15,7 @@ var commands = []struct{ name, desc string }{
 	{"lint", "lint policy and request files"},
 	{"pack", "estimate the packed size of each request"},
 	{"rules", "list, explain and test rules"},
+	{"catalog", "update or show AWS's service reference"},
 	{"completion", "print a shell completion script (bash, zsh, fish)"},
 	{"version", "print the version"},
 	{"help", "print the usage"},
