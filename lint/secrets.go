@@ -52,13 +52,17 @@ func secretSpans(src []byte) [][2]int {
 	run := 0 // base64 characters before i
 	for i := 0; i < len(src); i++ {
 		c := src[i]
-		if isBase64Byte(c) {
+		class := byteClasses[c]
+		if class&base64Byte != 0 {
 			run++
 		} else {
 			if run >= minBase64Run {
 				spans = append(spans, [2]int{i - run, i})
 			}
 			run = 0
+		}
+		if class&secretStart == 0 {
+			continue // most bytes: no secret's pattern starts here
 		}
 		switch c | 0x20 { // lower case, for letters
 		case 'e':
@@ -99,20 +103,66 @@ func secretSpans(src []byte) [][2]int {
 }
 
 // secretWordAt returns the length of the word naming a secret that starts at src[i], in any
-// case, or 0.
+// case, or 0. Most bytes start no such word: a table by first letter rules them out at once.
 func secretWordAt(src []byte, i int) int {
-	switch src[i] | 0x20 {
-	case 's', 't', 'p', 'a', 'c':
-	default:
-		return 0
-	}
-	for _, w := range secretWords {
-		if len(src)-i >= len(w) && bytes.EqualFold(src[i:i+len(w)], []byte(w)) {
+	for _, w := range secretWordsByFirst[lowerByte(src[i])] {
+		if hasPrefixFoldASCII(src[i:], w) {
 			return len(w)
 		}
 	}
 	return 0
 }
+
+// secretWordsByFirst lists secretWords by their first letter.
+var secretWordsByFirst = func() (t [256][]string) {
+	for _, w := range secretWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
+// hasPrefixFoldASCII reports whether b starts with lower, a lower-case ASCII word, in any case.
+func hasPrefixFoldASCII(b []byte, lower string) bool {
+	if len(b) < len(lower) {
+		return false
+	}
+	for j := 1; j < len(lower); j++ { // the first byte is the table's
+		if lowerByte(b[j]) != lower[j] {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// byteClasses tells, for each byte, whether it is a base64 character and whether one of the
+// patterns secretSpans matches may start at it.
+var byteClasses = func() (t [256]uint8) {
+	for c := range 256 {
+		if isBase64Byte(byte(c)) {
+			t[c] |= base64Byte
+		}
+	}
+	for _, c := range []byte("eA-") { // eyJ, AKIA and ASIA, -----BEGIN
+		t[c] |= secretStart
+	}
+	for _, w := range secretWords {
+		t[w[0]] |= secretStart
+		t[w[0]-'a'+'A'] |= secretStart
+	}
+	return t
+}()
+
+const (
+	base64Byte = 1 << iota
+	secretStart
+)
 
 func isBase64Byte(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '='

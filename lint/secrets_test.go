@@ -15,6 +15,8 @@ func TestSecretSpans(t *testing.T) {
 		{"pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIE" + secret + "\n-----END RSA PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----\nMIIE" + secret + "\n-----END RSA PRIVATE KEY-----"},
 		{"base64 run", `"SAMLAssertion_": "` + strings.Repeat("PHNhbWw+", 12) + `"`, strings.Repeat("PHNhbWw+", 12)},
 		{"access key id", `"id": "AKIAIOSFODNN7EXAMPLE"`, "AKIAIOSFODNN7EXAMPLE"},
+		{"every word in mixed case", `ApiKey=` + secret, secret},
+		{"word last in the file", `{"x": 1} CREDENTIAL:` + secret, secret},
 	} {
 		spans := secretSpans([]byte(tc.src))
 		i := strings.Index(tc.src, tc.secret)
@@ -29,6 +31,16 @@ func TestSecretSpans(t *testing.T) {
 		}
 		if got := redact(tc.src); strings.Contains(got, tc.secret[6:]) {
 			t.Errorf("%s: redact left the secret: %q", tc.name, got)
+		}
+	}
+	for _, w := range secretWords { // byteClasses and secretWordsByFirst take them for lower-case ASCII words
+		if w[0] < 'a' || w[0] > 'z' || strings.ToLower(w) != w {
+			t.Errorf("secret word %q does not start with a lower-case letter or is not lower case", w)
+		}
+		for _, spelt := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:]} {
+			if secretWordAt([]byte(spelt+"x"), 0) != len(w) {
+				t.Errorf("secretWordAt(%q) does not find %q", spelt, w)
+			}
 		}
 	}
 	for _, clean := range []string{

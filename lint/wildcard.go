@@ -86,9 +86,16 @@ func (m *matcher) actionCovers(p, a string) bool {
 
 // arnSegments splits an ARN into its six parts (arn, partition, service, region, account,
 // resource), or returns false when it has fewer.
-func arnSegments(s string) ([]string, bool) {
-	parts := strings.SplitN(s, ":", 6)
-	return parts, len(parts) == 6
+func arnSegments(s string) (parts [6]string, ok bool) {
+	for i := range 5 {
+		j := strings.IndexByte(s, ':')
+		if j < 0 {
+			return parts, false
+		}
+		parts[i], s = s[:j], s[j+1:]
+	}
+	parts[5] = s
+	return parts, true
 }
 
 // resourceCovers reports whether resource pattern p covers resource (or pattern) v: segment by

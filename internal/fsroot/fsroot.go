@@ -177,9 +177,25 @@ func (f *FS) ReadFile(path string, max int64) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, kind(info.Mode()))
 	}
-	b, err := io.ReadAll(io.LimitReader(file, max+1))
-	if err != nil {
-		return nil, explain(err)
+	if info.Size() > max {
+		return nil, ErrTooLarge
+	}
+	// The size read may differ from the size stat gave (a file being written): read to EOF,
+	// within max+1, into a buffer of the stated size plus room to notice more.
+	b := make([]byte, 0, info.Size()+512)
+	for int64(len(b)) <= max {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		room := b[len(b):min(int64(cap(b)), max+1)]
+		n, err := file.Read(room)
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, explain(err)
+		}
 	}
 	if int64(len(b)) > max {
 		return nil, ErrTooLarge

@@ -3,6 +3,7 @@ package jsonpos
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -107,6 +108,41 @@ func TestDuplicates(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("duplicates = %v, want %v", got, want)
+	}
+}
+
+// TestDuplicates_LargeObject checks duplicates past smallObject members, where they are found
+// through a map rather than by comparing keys: each names the first member, before and after.
+func TestDuplicates_LargeObject(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 2 * smallObject {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+		if i == smallObject/2 || i == smallObject+3 {
+			fmt.Fprintf(&b, `"k1":"again%d",`, i)
+		}
+	}
+	b.WriteString(`"k30":true}`)
+	src := b.String()
+	d, err := Parse([]byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range d.Duplicates {
+		got = append(got, fmt.Sprintf("%s@%d first@%d", x.Key, x.SecondStart, x.FirstStart))
+	}
+	first := strings.Index(src, `"k1"`)
+	want := []string{
+		fmt.Sprintf("k1@%d first@%d", strings.Index(src, `"k1":"again8"`), first),
+		fmt.Sprintf("k1@%d first@%d", strings.Index(src, `"k1":"again19"`), first),
+		fmt.Sprintf("k30@%d first@%d", strings.LastIndex(src, `"k30"`), strings.Index(src, `"k30"`)),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("duplicates = %v, want %v", got, want)
+	}
+	if v, _ := d.Root.Get("k1"); v.Str != "again19" {
+		t.Errorf("Get(k1) = %+v, want the last member", v)
 	}
 }
 

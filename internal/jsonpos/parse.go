@@ -13,6 +13,20 @@ type parser struct {
 	depth    int
 	maxDepth int
 	buf      []byte
+	// slab is where new values are carved from, a chunk at a time, rather than one allocation
+	// each: a policy is mostly small values.
+	slab []Value
+}
+
+// newValue returns a value from the slab, set to v.
+func (p *parser) newValue(v Value) *Value {
+	if len(p.slab) == 0 {
+		p.slab = make([]Value, min(max(16, len(p.src)/32), 1024))
+	}
+	n := &p.slab[0]
+	*n = v
+	p.slab = p.slab[1:]
+	return n
 }
 
 func (p *parser) errorf(start, end int, format string, args ...any) *SyntaxError {
@@ -101,9 +115,19 @@ func (p *parser) document() (*Value, error) {
 	return v, nil
 }
 
-func (p *parser) value(context string) (*Value, error) {
+func (p *parser) value(context string) (*Value, error) { return p.valueIn(context, "", false) }
+
+// valueIn reads a value; when keyed, it is the value of an object member named key, and an error
+// says so (the context is worded only then: most values are read without one).
+func (p *parser) valueIn(context, key string, keyed bool) (*Value, error) {
+	where := func() string {
+		if keyed {
+			return fmt.Sprintf("where the value of %q was expected", key)
+		}
+		return context
+	}
 	if p.i >= len(p.src) {
-		return nil, p.unexpected(context)
+		return nil, p.unexpected(where())
 	}
 	switch c := p.src[p.i]; {
 	case c == '{':
@@ -116,19 +140,19 @@ func (p *parser) value(context string) (*Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Value{Kind: String, Start: start, End: p.i, Str: s}, nil
+		return p.newValue(Value{Kind: String, Start: start, End: p.i, Str: s}), nil
 	case c == '-' || '0' <= c && c <= '9':
 		return p.number()
 	case c == 't':
-		return p.literal("true", &Value{Kind: Bool, Bool: true})
+		return p.literal("true", p.newValue(Value{Kind: Bool, Bool: true}))
 	case c == 'f':
-		return p.literal("false", &Value{Kind: Bool})
+		return p.literal("false", p.newValue(Value{Kind: Bool}))
 	case c == 'n':
-		return p.literal("null", &Value{Kind: Null})
+		return p.literal("null", p.newValue(Value{Kind: Null}))
 	case c == '\'':
 		return nil, p.errorf(p.i, p.i+1, "strings must use double quotes, not single quotes")
 	default:
-		return nil, p.unexpected(context)
+		return nil, p.unexpected(where())
 	}
 }
 
@@ -175,7 +199,7 @@ func (p *parser) number() (*Value, error) {
 	if p.i < len(p.src) && isWordByte(p.src[p.i]) {
 		return bad()
 	}
-	return &Value{Kind: Number, Start: start, End: p.i, Str: string(p.src[start:p.i])}, nil
+	return p.newValue(Value{Kind: Number, Start: start, End: p.i, Str: string(p.src[start:p.i])}), nil
 }
 
 func (p *parser) tokenEndFrom(start int) int {
@@ -203,7 +227,7 @@ func (p *parser) enter(open int) error {
 }
 
 func (p *parser) object() (*Value, error) {
-	v := &Value{Kind: Object, Start: p.i}
+	v := p.newValue(Value{Kind: Object, Start: p.i})
 	if err := p.enter(p.i); err != nil {
 		return nil, err
 	}
@@ -242,20 +266,18 @@ func (p *parser) object() (*Value, error) {
 		}
 		p.i++
 		p.skipSpace()
-		val, err := p.value(fmt.Sprintf("where the value of %q was expected", key))
+		val, err := p.valueIn("", key, true)
 		if err != nil {
 			return nil, err
 		}
-		if seen == nil {
-			seen = make(map[string]int)
-		}
-		if first, dup := seen[key]; dup {
+		first, dup := p.firstMember(v, &seen, key)
+		if dup {
 			f := v.Members[first]
 			p.doc.Duplicates = append(p.doc.Duplicates, Duplicate{
 				Key: key, FirstStart: f.KeyStart, FirstEnd: f.KeyEnd, SecondStart: keyStart, SecondEnd: keyEnd,
 				object: v.Start,
 			})
-		} else {
+		} else if seen != nil {
 			seen[key] = len(v.Members)
 		}
 		v.Members = append(v.Members, Member{Key: key, KeyStart: keyStart, KeyEnd: keyEnd, Value: val})
@@ -278,7 +300,7 @@ func (p *parser) object() (*Value, error) {
 }
 
 func (p *parser) array() (*Value, error) {
-	v := &Value{Kind: Array, Start: p.i}
+	v := p.newValue(Value{Kind: Array, Start: p.i})
 	if err := p.enter(p.i); err != nil {
 		return nil, err
 	}
@@ -313,6 +335,31 @@ func (p *parser) array() (*Value, error) {
 		}
 		return nil, p.unexpected("after an array element: expected ',' or ']'")
 	}
+}
+
+// smallObject is the number of members below which duplicates are found by comparing keys,
+// without a map.
+const smallObject = 16
+
+// firstMember returns the index of the first member of v named key, if there is one: by a scan
+// of v's members while they are few, then in *seen, built at the smallObject'th member.
+func (p *parser) firstMember(v *Value, seen *map[string]int, key string) (int, bool) {
+	if *seen == nil {
+		if len(v.Members) < smallObject {
+			for i, m := range v.Members {
+				if m.Key == key {
+					return i, true
+				}
+			}
+			return 0, false
+		}
+		*seen = make(map[string]int, 2*len(v.Members))
+		for i := len(v.Members) - 1; i >= 0; i-- { // the first of duplicates wins
+			(*seen)[v.Members[i].Key] = i
+		}
+	}
+	i, ok := (*seen)[key]
+	return i, ok
 }
 
 // str reads a quoted string at p.i and returns it decoded.
