@@ -38,9 +38,20 @@ type semantics struct {
 	used          map[*catalog.Service]map[string]bool
 	stmts         []stmt                           // the non-empty statements, listed once
 	conds         []condEntry                      // the keys of the statements' conditions, listed once
-	formats       map[string][]string              // ARN formats by ARN service field
 	arns          map[*jsonpos.Value]*arnParts     // Resource values split, nil when not ARNs
 	entries       map[*jsonpos.Value][]actionEntry // by statement, its actions resolved
+	// slab is where resolved values are carved from, a chunk at a time.
+	slab []resolved
+}
+
+// newResolved returns a zero resolved value from the slab.
+func (sem *semantics) newResolved() *resolved {
+	if len(sem.slab) == 0 {
+		sem.slab = make([]resolved, min(max(8, 2*len(sem.actions)), 256))
+	}
+	r := &sem.slab[0]
+	sem.slab = sem.slab[1:]
+	return r
 }
 
 func (p *Pass) sem() *semantics {
@@ -99,7 +110,8 @@ func (p *Pass) resolveAction(action string) *resolved {
 	c := p.catalog()
 	sem := p.sem()
 	prefix, name, _ := strings.Cut(action, ":")
-	r := &resolved{prefix: prefix, name: name, wildcard: strings.ContainsAny(name, "*?"), serviceWildcard: strings.ContainsAny(prefix, "*?")}
+	r := sem.newResolved()
+	*r = resolved{prefix: prefix, name: name, wildcard: strings.ContainsAny(name, "*?"), serviceWildcard: strings.ContainsAny(prefix, "*?")}
 	if r.serviceWildcard {
 		var ok bool
 		if r.services, ok = c.MatchServicesWithin(prefix, &sem.steps); !ok {
@@ -138,7 +150,7 @@ func (p *Pass) resolveAction(action string) *resolved {
 func actionValues(s stmt, fn func(element string, v *jsonpos.Value)) {
 	for _, el := range []string{"Action", "NotAction"} {
 		if v, ok := s.v.Get(el); ok {
-			for _, a := range elementStrings(v) {
+			for a := range elementStrings(v) {
 				fn(el, a)
 			}
 		}

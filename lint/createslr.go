@@ -20,7 +20,7 @@ func checkCreateSLRStar(p *Pass) {
 		}
 		star := false
 		if r, ok := s.v.Get("Resource"); ok {
-			for _, v := range elementStrings(r) {
+			for v := range elementStrings(r) {
 				star = star || v.Str == "*"
 			}
 		}
@@ -33,7 +33,10 @@ func checkCreateSLRStar(p *Pass) {
 			where = "NotResource"
 		}
 		if act, ok := s.v.Get("Action"); ok {
-			for _, v := range elementStrings(act) {
+			for v := range elementStrings(act) {
+				if v.Str == "" || !strings.ContainsRune("iI*?", rune(v.Str[0])) {
+					continue // no pattern that starts otherwise matches iam:CreateServiceLinkedRole
+				}
 				lower := strings.ToLower(v.Str)
 				if !catalog.Wildcard(lower, createSLR) {
 					continue
@@ -55,7 +58,7 @@ func checkCreateSLRStar(p *Pass) {
 // excludes reports whether a NotAction or NotResource value leaves out iam:CreateServiceLinkedRole
 // or the service-linked roles: the check is then not about it.
 func excludes(v *jsonpos.Value) bool {
-	for _, e := range elementStrings(v) {
+	for e := range elementStrings(v) {
 		lower := strings.ToLower(e.Str)
 		if catalog.Wildcard(lower, createSLR) || strings.Contains(lower, ":role/aws-service-role/") || lower == "*" {
 			return true

@@ -2,8 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/policylint/policylint/internal/catalog"
@@ -32,7 +30,7 @@ func splitARN(s string) (arnParts, bool) {
 func (p *Pass) resourceARNs(s stmt, fn func(element string, v *jsonpos.Value, a arnParts)) {
 	for _, el := range []string{"Resource", "NotResource"} {
 		if v, ok := s.v.Get(el); ok {
-			for _, r := range elementStrings(v) {
+			for r := range elementStrings(v) {
 				if a := p.arn(r); a != nil {
 					fn(el, r, *a)
 				}
@@ -157,31 +155,10 @@ func checkARNResourceType(p *Pass) {
 	})
 }
 
-// arnFormats returns the ARN formats whose service field is service, once per pass; none for a
-// service the catalogue does not know fully.
+// arnFormats returns the ARN formats whose service field is service; none for a service the
+// catalogue does not know fully.
 func (p *Pass) arnFormats(service string) []string {
-	sem := p.sem()
-	if f, ok := sem.formats[service]; ok {
-		return f
-	}
-	var formats []string
-	for _, svc := range p.catalog().ByARNService(service) {
-		if svc.Partial {
-			formats = nil
-			break
-		}
-		for i := range svc.Resources {
-			for _, f := range svc.Resources[i].ARNFormats {
-				if arnService(f) == service {
-					formats = append(formats, f)
-				}
-			}
-		}
-	}
-	if sem.formats == nil {
-		sem.formats = map[string][]string{}
-	}
-	sem.formats[service] = formats
+	formats, _ := p.catalog().ARNFormats(service)
 	return formats
 }
 
@@ -247,7 +224,7 @@ func checkActionResourceMismatch(p *Pass) {
 			return
 		}
 		resources := statementResources{byService: map[string][]string{}, overlaps: map[string]bool{}}
-		for _, r := range elementStrings(res) {
+		for r := range elementStrings(res) {
 			a := p.arn(r)
 			if a == nil {
 				return // "*", or a value other checks report: anything may match
@@ -302,19 +279,24 @@ func (sr statementResources) overlap(m *catalog.Matcher, format string) bool {
 	if known, ok := sr.overlaps[format]; ok {
 		return known
 	}
-	services := []string{arnService(format), ""}
-	if patterned(services[0]) { // such as AWS Backup's arn:${Partition}:${Vendor}:...
-		services = slices.Collect(maps.Keys(sr.byService))
+	found := false
+	if service := arnService(format); patterned(service) { // such as AWS Backup's arn:${Partition}:${Vendor}:...
+		for _, rs := range sr.byService {
+			found = found || overlapsOne(m, format, rs)
+		}
+	} else {
+		found = overlapsOne(m, format, sr.byService[service]) || overlapsOne(m, format, sr.byService[""])
 	}
-	for _, service := range services {
-		for _, r := range sr.byService[service] {
-			if m.Overlap(format, r) {
-				sr.overlaps[format] = true
-				return true
-			}
+	sr.overlaps[format] = found
+	return found
+}
+
+func overlapsOne(m *catalog.Matcher, format string, resources []string) bool {
+	for _, r := range resources {
+		if m.Overlap(format, r) {
+			return true
 		}
 	}
-	sr.overlaps[format] = false
 	return false
 }
 

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"iter"
+	"strconv"
 	"strings"
 
 	"github.com/policylint/policylint/internal/jsonpos"
@@ -100,7 +102,7 @@ func hasValue(v *jsonpos.Value, ok bool, want string) bool {
 	if !ok {
 		return false
 	}
-	for _, s := range elementStrings(v) {
+	for s := range elementStrings(v) {
 		if s.Str == want {
 			return true
 		}
@@ -165,7 +167,7 @@ func checkPassRoleStar(p *Pass) {
 		// On which roles: every role through Resource, or through a NotResource that leaves one.
 		var onEvery string
 		if r, ok := s.v.Get("Resource"); ok {
-			for _, e := range elementStrings(r) {
+			for e := range elementStrings(r) {
 				if m.coversAllRoles(e.Str) {
 					onEvery = fmt.Sprintf("on every role (Resource %s)", quoteShort(e.Str))
 					break
@@ -173,7 +175,7 @@ func checkPassRoleStar(p *Pass) {
 			}
 		} else if nr, ok := s.v.Get("NotResource"); ok {
 			excluded := false
-			for _, e := range elementStrings(nr) {
+			for e := range elementStrings(nr) {
 				if m.resourceCovers(e.Str, allRoles) {
 					excluded = true
 				}
@@ -187,15 +189,15 @@ func checkPassRoleStar(p *Pass) {
 		}
 		const fix = "; list the role ARNs the session may pass in Resource, or add an iam:PassedToService condition (StringEquals, without IfExists)"
 		if a, ok := s.v.Get("Action"); ok {
-			for _, e := range elementEntries(a, s.pointer+"/Action") {
-				if mayPassRole(e.v.Str) && m.actionCovers(e.v.Str, "iam:PassRole") {
-					p.Report(e.pointer, fmt.Sprintf("action %s allows iam:PassRole %s%s", quoteShort(e.v.Str), onEvery, fix))
+			for i, v := range elementEntries(a) {
+				if mayPassRole(v.Str) && m.actionCovers(v.Str, "iam:PassRole") {
+					p.Report(entryPointer(s.pointer+"/Action", i), fmt.Sprintf("action %s allows iam:PassRole %s%s", quoteShort(v.Str), onEvery, fix))
 				}
 			}
 			return
 		}
 		if na, ok := s.v.Get("NotAction"); ok {
-			for _, e := range elementStrings(na) {
+			for e := range elementStrings(na) {
 				if m.actionCovers(e.Str, "iam:PassRole") {
 					return
 				}
@@ -205,28 +207,31 @@ func checkPassRoleStar(p *Pass) {
 	})
 }
 
-// entry is a string of an element that is a string or a list of them, with its pointer.
-type entry struct {
-	pointer string
-	v       *jsonpos.Value
-}
-
-// elementEntries returns the strings of an element at pointer, with their pointers: the element
-// itself for a string, each string entry for a list.
-func elementEntries(v *jsonpos.Value, pointer string) []entry {
-	switch v.Kind {
-	case jsonpos.String:
-		return []entry{{pointer, v}}
-	case jsonpos.Array:
-		var out []entry
-		for i, e := range v.Elems {
-			if e.Kind == jsonpos.String {
-				out = append(out, entry{fmt.Sprintf("%s/%d", pointer, i), e})
+// elementEntries yields the strings of an element with their index in its list, -1 for an
+// element that is a string; entryPointer words the pointer of one, so that only what is
+// reported costs one.
+func elementEntries(v *jsonpos.Value) iter.Seq2[int, *jsonpos.Value] {
+	return func(yield func(int, *jsonpos.Value) bool) {
+		switch v.Kind {
+		case jsonpos.String:
+			yield(-1, v)
+		case jsonpos.Array:
+			for i, e := range v.Elems {
+				if e.Kind == jsonpos.String && !yield(i, e) {
+					return
+				}
 			}
 		}
-		return out
 	}
-	return nil
+}
+
+// entryPointer is the pointer of the entry elementEntries yields at index i of the element at
+// pointer.
+func entryPointer(pointer string, i int) string {
+	if i < 0 {
+		return pointer
+	}
+	return pointer + "/" + strconv.Itoa(i)
 }
 
 // mayPassRole is a quick filter before matching: an iam action, or one with a wildcard in its
@@ -258,7 +263,7 @@ func restrictsPassedToService(s *jsonpos.Value) bool {
 			if !strings.EqualFold(key.Key, "iam:PassedToService") {
 				continue
 			}
-			for _, v := range elementStrings(key.Value) {
+			for v := range elementStrings(key.Value) {
 				if v.Str != "*" {
 					return true
 				}

@@ -3,6 +3,7 @@ package lint
 import (
 	"encoding/base64"
 	"fmt"
+	"iter"
 	"net"
 	"strconv"
 	"strings"
@@ -30,21 +31,21 @@ func (p *Pass) valueAt(v *jsonpos.Value) place { return place{p.Doc, v.Start, v.
 // keyAt is the place of a member's key.
 func (p *Pass) keyAt(m jsonpos.Member) place { return place{p.Doc, m.KeyStart, m.KeyEnd} }
 
-// strings of an element that is a string or a list of them, with their values.
-func elementStrings(v *jsonpos.Value) []*jsonpos.Value {
-	switch v.Kind {
-	case jsonpos.String:
-		return []*jsonpos.Value{v}
-	case jsonpos.Array:
-		var out []*jsonpos.Value
-		for _, e := range v.Elems {
-			if e.Kind == jsonpos.String {
-				out = append(out, e)
+// elementStrings yields the strings of an element that is a string or a list of them, with
+// their values, without allocating: the checks call it on every Action and Resource.
+func elementStrings(v *jsonpos.Value) iter.Seq[*jsonpos.Value] {
+	return func(yield func(*jsonpos.Value) bool) {
+		switch v.Kind {
+		case jsonpos.String:
+			yield(v)
+		case jsonpos.Array:
+			for _, e := range v.Elems {
+				if e.Kind == jsonpos.String && !yield(e) {
+					return
+				}
 			}
 		}
-		return out
 	}
-	return nil
 }
 
 // checkMissingVersion warns about a policy without Version: IAM applies 2008-10-17, in which
@@ -195,7 +196,7 @@ func checkInvalidAction(p *Pass) {
 			if !ok {
 				continue
 			}
-			for _, a := range elementStrings(v) {
+			for a := range elementStrings(v) {
 				switch {
 				case a.Str == "*" || wellFormedAction(a.Str):
 				case strings.Contains(a.Str, "${"):
@@ -244,7 +245,7 @@ func checkInvalidARN(p *Pass) {
 			if !ok {
 				continue
 			}
-			for _, r := range elementStrings(v) {
+			for r := range elementStrings(v) {
 				if msg := arnProblem(r.Str); msg != "" {
 					p.reportAt(p.valueAt(r), fmt.Sprintf("%s %s %s", el, quoteShort(r.Str), msg))
 				}
@@ -472,7 +473,7 @@ func checkPolicyVariable(p *Pass) {
 			case "Condition":
 				p.conditionVariables(m.Value, legacy)
 			case "Action", "NotAction":
-				for _, a := range elementStrings(m.Value) {
+				for a := range elementStrings(m.Value) {
 					if strings.Contains(a.Str, "${") {
 						p.reportAt(p.valueAt(a), fmt.Sprintf("%s %s holds a policy variable: IAM substitutes them only in Resource and Condition values", m.Key, quoteShort(a.Str)))
 					}

@@ -123,10 +123,23 @@ type Service struct {
 
 	keysOnce sync.Once
 	keyIndex *keyIndex
+
+	namesOnce sync.Once
+	names     map[string]int32 // action names as AWS spells them → index in Actions
 }
 
-// Action returns the action of that name, ignoring case, or nil.
+// Action returns the action of that name, ignoring case, or nil. A name spelt as AWS spells it,
+// as most are, is found in a map; another is searched for, ignoring case.
 func (s *Service) Action(name string) *Action {
+	s.namesOnce.Do(func() {
+		s.names = make(map[string]int32, len(s.Actions))
+		for i := range s.Actions {
+			s.names[s.Actions[i].Name] = int32(i)
+		}
+	})
+	if i, ok := s.names[name]; ok {
+		return &s.Actions[i]
+	}
 	i, ok := sort.Find(len(s.Actions), func(i int) int { return compareFold(name, s.Actions[i].Name) })
 	if !ok {
 		return nil
@@ -284,6 +297,14 @@ type Catalog struct {
 	byKey  map[string][]int // condition key prefix → slots of the services that define such keys
 	mu     sync.Mutex
 	broken []string // services whose data could not be decoded
+
+	formatsMu sync.Mutex
+	formats   map[string]arnFormats // ARNFormats, by ARN service field in lower case
+}
+
+type arnFormats struct {
+	formats []string
+	partial bool
 }
 
 // slot holds one service, decoded on first use.
@@ -402,6 +423,40 @@ func (c *Catalog) Known(prefix string) (known, partial bool) {
 func (c *Catalog) ByARNService(arnService string) []*Service {
 	c.buildIndex()
 	return c.services(c.byARN[strings.ToLower(arnService)])
+}
+
+// ARNFormats returns the ARN formats, of every service, whose service field is arnService (in
+// any case), in the order of the services and their resource types, once per catalogue; partial
+// is set, and no formats returned, when a service with such ARNs is known only from the
+// supplement of newer action names, whose formats are missing.
+func (c *Catalog) ARNFormats(arnService string) (formats []string, partial bool) {
+	key := strings.ToLower(arnService)
+	c.formatsMu.Lock()
+	f, ok := c.formats[key]
+	c.formatsMu.Unlock()
+	if ok {
+		return f.formats, f.partial
+	}
+	for _, svc := range c.ByARNService(key) {
+		if svc.Partial {
+			f = arnFormats{partial: true}
+			break
+		}
+		for i := range svc.Resources {
+			for _, format := range svc.Resources[i].ARNFormats {
+				if parts, _ := SplitARN(format); strings.EqualFold(parts[2], key) {
+					f.formats = append(f.formats, format)
+				}
+			}
+		}
+	}
+	c.formatsMu.Lock()
+	if c.formats == nil {
+		c.formats = map[string]arnFormats{}
+	}
+	c.formats[key] = f
+	c.formatsMu.Unlock()
+	return f.formats, f.partial
 }
 
 // KeyServices returns the services that define condition keys with that prefix: the service of

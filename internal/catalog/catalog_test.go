@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -223,6 +224,48 @@ func TestLookup(t *testing.T) {
 	}
 	if known, partial := c.Known("s3files"); !known || !partial {
 		t.Errorf("s3files: known %v, partial %v", known, partial)
+	}
+}
+
+// TestARNFormats checks the formats of an ARN service field: every one has that field, they
+// come from each service with such ARNs (execute-api ARNs are apigateway's and execute-api's), the
+// answer does not depend on case or on goroutines asking at once, and a service known only from
+// the supplement gives none.
+func TestARNFormats(t *testing.T) {
+	c := Embedded()
+	want, partial := c.ARNFormats("s3")
+	if partial || !slices.Contains(want, "arn:${Partition}:s3:::${BucketName}") {
+		t.Fatalf("s3 formats %v (partial %v) lack the bucket", want, partial)
+	}
+	for _, f := range want {
+		if parts, _ := SplitARN(f); parts[2] != "s3" {
+			t.Errorf("s3 format %q has service %q", f, parts[2])
+		}
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if got, _ := c.ARNFormats("S3"); !slices.Equal(got, want) {
+				t.Errorf("S3 formats differ from s3's")
+			}
+		})
+	}
+	wg.Wait()
+	var fromServices int
+	for _, svc := range c.ByARNService("execute-api") {
+		for _, r := range svc.Resources {
+			for _, f := range r.ARNFormats {
+				if parts, _ := SplitARN(f); parts[2] == "execute-api" {
+					fromServices++
+				}
+			}
+		}
+	}
+	if got, _ := c.ARNFormats("execute-api"); len(got) != fromServices || fromServices == 0 {
+		t.Errorf("execute-api: %d formats, the services have %d", len(got), fromServices)
+	}
+	if got, _ := c.ARNFormats("s3files"); len(got) != 0 {
+		t.Errorf("s3files (supplement only, no ARN formats known): %v", got)
 	}
 }
 
