@@ -133,6 +133,9 @@ func New(cfg Config) (*Linter, error) {
 }
 
 // RuleByName finds a rule, built-in or custom, by code or slug, ignoring case, or returns nil.
+// RunsCustomRules reports whether the linter evaluates custom rules, in rule workers.
+func (l *Linter) RunsCustomRules() bool { return len(l.custom) > 0 }
+
 // A custom rule without a code of its own shares PL9000 with the others: it is found by slug.
 func (l *Linter) RuleByName(name string) *Rule {
 	if r := RuleByName(name); r != nil {

@@ -259,3 +259,33 @@ func BenchmarkSemanticChecks(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCustomRules lints the corpus with no custom rules, the baseline, then with 1, 10 and
+// 100 simple conftest rules (each a deny_ rule that looks at every statement), in the same run:
+// the ratios are what custom rules cost. They are evaluated in the sandboxed worker, all of a
+// document's rules in one query.
+func BenchmarkCustomRules(b *testing.B) {
+	corpusOrSkip(b)
+	for _, n := range []int{0, 1, 10, 100} {
+		args := []string{"lint"}
+		if n > 0 {
+			dir := b.TempDir()
+			var src strings.Builder
+			src.WriteString("package main\n\nimport rego.v1\n")
+			for i := range n {
+				fmt.Fprintf(&src, "\ndeny_r%d contains msg if {\n\tsome s in input.Statement\n\ts.Effect == \"Deny\"\n\ts.Sid == \"never-%d\"\n\tmsg := \"rule %d\"\n}\n", i, i, i)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "rules.rego"), []byte(src.String()), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			args = append(args, "--rules", dir)
+		}
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if code := run(append(args, corpusDirs...), nil, io.Discard, io.Discard); code != exitFindings {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
+	}
+}

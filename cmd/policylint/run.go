@@ -425,7 +425,11 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader, em
 	weights := make([]int64, len(files))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(1, len(files))) {
+	linters := runtime.GOMAXPROCS(0)
+	if l.RunsCustomRules() {
+		linters *= 2 // while one waits for a rule worker, another lints in Go
+	}
+	for range min(linters, max(1, len(files))) {
 		wg.Go(func() {
 			for i := range jobs {
 				var d done
