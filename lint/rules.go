@@ -281,7 +281,7 @@ var Rules = []*Rule{
 		Rationale: "JSON leaves duplicate keys undefined: most parsers keep the last value, some the first, and " +
 			"a reviewer reads the first. IAM element names are matched without regard to case, so \"Effect\" and " +
 			"\"effect\" in one statement are the same element twice. Either way the policy does not say one thing. " +
-			"In a request file the AWS CLI's JSON reader (Python's json) keeps the last value and sends it, so there the " +
+			"In a request file the AWS CLI's JSON reader (json.loads in awscli/customizations/cliinput.py, Python's json) keeps the last value and sends it, so there the " +
 			"finding is a warning, and the request checks judge only the value STS receives.",
 		Bad: `{
   "Version": "2012-10-17",
@@ -437,7 +437,7 @@ jobs:
 		Rationale: "STS limits the plaintext of the inline session policy and the managed policy ARNs, combined, " +
 			"to 2,048 characters (characters, not bytes: é counts once). Whitespace counts, so a pretty-printed " +
 			"policy can fail where its minified form fits; the message gives both lengths. A policy file is counted as " +
-			"the AWS CLI sends it with --policy file://: the CLI reads text, so CR LF line ends count as one character; " +
+			"the AWS CLI sends it with --policy file://: the CLI reads text (awscli/paramfile.py opens the file in text mode, with universal newlines), so CR LF line ends count as one character; " +
 			"a file that fits only so is a warning, since a tool that sends the file's bytes sends more. The finding " +
 			"starts at the first character past the limit.",
 		Bad:    tenantBuckets(45),
@@ -572,7 +572,7 @@ jobs:
 		Title: "DurationSeconds outside the operation's range",
 		Rationale: "AssumeRole, AssumeRoleWithSAML and AssumeRoleWithWebIdentity accept 900 to 43,200 seconds (the role's " +
 			"MaxSessionDuration may cap it lower, and role chaining caps it at 3,600: chained-duration); GetFederationToken " +
-			"accepts 900 to 129,600 (3,600 with root credentials). The AWS CLI reads any JSON integer whole, so one beyond " +
+			"accepts 900 to 129,600 (3,600 with root credentials). The AWS CLI reads any JSON integer whole (Python's json has no integer limit), so one beyond " +
 			"64 bits is out of range too, not of the wrong type.",
 		Bad:  badRequest(`"DurationSeconds": 3600`, `"DurationSeconds": 86400`),
 		Good: goodRequest, Source: srcAssumeRole,

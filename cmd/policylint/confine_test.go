@@ -119,8 +119,15 @@ func TestConfinement_ConfigurationAndRules(t *testing.T) {
 }
 
 func TestExpand_NothingToLint(t *testing.T) {
-	t.Chdir(writeFiles(t, map[string]string{".git/HEAD": "", "empty/.keep": "", "text/notes.txt": "x", "node/package.json": `{"name": "x"}`}))
-	for dir, want := range map[string]string{"empty": "no file policylint reads", "text": "no file policylint reads", "node": "nothing to lint below this folder"} {
+	t.Chdir(writeFiles(t, map[string]string{
+		".git/HEAD": "", "empty/.keep": "", "text/notes.txt": "x", "node/package.json": `{"name": "x"}`,
+		"compose/compose.yml": "services:\n  web:\n    image: nginx\n", "compose/values.yaml": "replicas: 2\n",
+	}))
+	for dir, want := range map[string]string{
+		"empty": "no file policylint reads", "text": "no file policylint reads",
+		"node":    "nothing to lint below this folder: its one file holds no policy",
+		"compose": "nothing to lint below this folder: its 2 files hold no policy", // a folder of YAML that is no policy
+	} {
 		r := runWith(t, "", "lint", dir)
 		if r.code != exitUsage || !strings.Contains(r.stderr, "policylint: "+dir+": "+want) {
 			t.Errorf("lint %s: exit %d, stderr %q; want 2 and a message", dir, r.code, r.stderr)

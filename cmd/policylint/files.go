@@ -104,7 +104,11 @@ func emptyFolders(in expanded, skipped []skip) []error {
 	var errs []error
 	for arg, p := range in.folders {
 		if count[arg] > 0 && !linted[arg] {
-			errs = append(errs, fmt.Errorf("%s: nothing to lint below this folder: its %d files hold no policy, request, workflow or Terraform", p, count[arg]))
+			what := fmt.Sprintf("its %d files hold", count[arg])
+			if count[arg] == 1 {
+				what = "its one file holds"
+			}
+			errs = append(errs, fmt.Errorf("%s: nothing to lint below this folder: %s no policy, request, workflow or Terraform", p, what))
 		}
 	}
 	return errs

@@ -263,6 +263,11 @@ func TestRun_RequestFromFlags(t *testing.T) {
 			t.Errorf("a flag's finding is not placed at the policy's start: %s", line)
 		}
 	}
+	// IAM's tagging rules reserve aws: at the start of a value as of a key.
+	if r := runWith(t, "", "lint", "--tag", "team=aws:data", "p.json"); r.code != exitFindings ||
+		!strings.Contains(r.stdout, `--tag #1 value "aws:data"`) || !strings.Contains(r.stdout, "[PL4010 tag-reserved]") {
+		t.Errorf("--tag team=aws:data: exit %d, stdout %q; want a tag-reserved finding on the value", r.code, r.stdout)
+	}
 	if r := runWith(t, "", "lint", "--tag", "novalue", "p.json"); r.code != exitUsage || !strings.Contains(r.stderr, "want KEY=VALUE") {
 		t.Errorf("--tag without =: exit %d, %q", r.code, r.stderr)
 	}
