@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/jsonpos"
@@ -92,10 +94,42 @@ func (p *Pass) resolve(action string) *resolved {
 	}
 	var r *resolved
 	if action != "*" && wellFormedAction(action) {
-		r = p.resolveAction(action)
+		r = p.resolveExact(action)
 	}
 	sem.actions[action] = r
 	return r
+}
+
+// resolveExact is resolveAction through exactActions for a name without wildcards.
+func (p *Pass) resolveExact(action string) *resolved {
+	if strings.ContainsAny(action, "*?") {
+		return p.resolveAction(action)
+	}
+	key := exactKey{p.catalog(), action}
+	if r, ok := exactActions.Load(key); ok {
+		return r.(*resolved)
+	}
+	r := p.resolveAction(action)
+	if r != nil && exactActionsStored.Add(1) <= maxExactActions {
+		exactActions.Store(key, r)
+	}
+	return r
+}
+
+// exactActions holds what the catalogue says of action names without wildcards, for every pass
+// of the process: the same names come back in file after file (s3:GetObject), and resolving one
+// spends no budget, so the answer is the same in every pass. At most maxExactActions are kept,
+// so that a hostile tree of distinct names costs no more memory than its passes.
+var (
+	exactActions       sync.Map // exactKey → *resolved
+	exactActionsStored atomic.Int64
+)
+
+const maxExactActions = 1 << 16
+
+type exactKey struct {
+	cat    *catalog.Catalog
+	action string
 }
 
 // actionBudget bounds the steps (bytes of names compared) spent matching wildcard actions against

@@ -210,3 +210,23 @@ func TestActionResourceMismatch_Budget(t *testing.T) {
 		t.Errorf("one overlap took %d steps", spent)
 	}
 }
+
+// TestARNService checks arnService's fast path against catalog.SplitARN on every ARN format of
+// the embedded catalogue, and on formats with variables before the service.
+func TestARNService(t *testing.T) {
+	formats := []string{"arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}/${RecoveryPointId}", "arn:aws:S3:::b", "arn:aws", "arn:aws:s3", "x:y:z:"}
+	c := catalog.Embedded()
+	for _, name := range c.Names() {
+		if svc := c.Service(name); svc != nil {
+			for _, r := range svc.Resources {
+				formats = append(formats, r.ARNFormats...)
+			}
+		}
+	}
+	for _, f := range formats {
+		parts, _ := catalog.SplitARN(f)
+		if got, want := arnService(f), strings.ToLower(parts[2]); got != want {
+			t.Errorf("arnService(%q) = %q, SplitARN says %q", f, got, want)
+		}
+	}
+}

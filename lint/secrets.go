@@ -26,8 +26,11 @@ var (
 	// A JSON Web Token: base64url header starting {" , payload and signature.
 	jwtPattern = lazyre.New(`^eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*)?`)
 	// The value of a key that names a secret, quoted or not, in JSON, YAML or HCL: after the
-	// name, the rest of the key, a closing quote, a separator and the value.
-	keyValuePattern = lazyre.New(`^[A-Za-z0-9_-]*["']?\s*[:=]\s*["']?([^"'\s,;}{\]]{6,})`)
+	// name, the rest of the key, then a closing quote and a separator ("token": "…"), an = (HCL,
+	// env files), or a colon and a space (YAML, which needs the space); then the value. A colon
+	// without a space is not a key's: secretsmanager:GetSecretValue is an action, and
+	// arn:aws:secretsmanager:…:secret:name an ARN.
+	keyValuePattern = lazyre.New(`^[A-Za-z0-9_-]*(?:["']\s*[:=]|\s*=|\s*:\s)\s*["']?([^"'\s,;}{\]]{6,})`)
 	// AWS access key ids, which come with their secret.
 	accessKeyPattern = lazyre.New(`^(?:AKIA|ASIA)[A-Z0-9]{16}`)
 	// The words that name a secret's key, in lower case.

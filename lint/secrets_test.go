@@ -16,7 +16,9 @@ func TestSecretSpans(t *testing.T) {
 		{"base64 run", `"SAMLAssertion_": "` + strings.Repeat("PHNhbWw+", 12) + `"`, strings.Repeat("PHNhbWw+", 12)},
 		{"access key id", `"id": "AKIAIOSFODNN7EXAMPLE"`, "AKIAIOSFODNN7EXAMPLE"},
 		{"every word in mixed case", `ApiKey=` + secret, secret},
-		{"word last in the file", `{"x": 1} CREDENTIAL:` + secret, secret},
+		{"word last in the file", `{"x": 1} CREDENTIAL: ` + secret, secret},
+		{"env file", "DB_PASSWORD=" + secret + "\n", secret},
+		{"yaml key after a list", "- name: x\n  secretKey:   " + secret, secret},
 	} {
 		spans := secretSpans([]byte(tc.src))
 		i := strings.Index(tc.src, tc.secret)
@@ -46,6 +48,8 @@ func TestSecretSpans(t *testing.T) {
 	for _, clean := range []string{
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::tenant-a/reports/2026/q3/*"}]}`,
 		`{"Action": "sts:TagSession", "Resource": "arn:aws:iam::123456789012:role/token-broker"}`,
+		`{"Action": ["secretsmanager:GetSecretValue", "sts:GetSessionToken"], "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"}`,
+		"Action:\n  - secretsmanager:GetSecretValue\n  - secretsmanager:PutSecretValue\n",
 	} {
 		if spans := secretSpans([]byte(clean)); len(spans) > 0 {
 			t.Errorf("%q: spans %v in a policy without secrets", clean, spans)

@@ -298,6 +298,9 @@ type Catalog struct {
 	mu     sync.Mutex
 	broken []string // services whose data could not be decoded
 
+	namesOnce sync.Once
+	names     map[string]int // service prefix → slot
+
 	formatsMu sync.Mutex
 	formats   map[string]arnFormats // ARNFormats, by ARN service field in lower case
 }
@@ -383,6 +386,15 @@ func (c *Catalog) Names() []string {
 }
 
 func (c *Catalog) find(prefix string) (int, bool) {
+	c.namesOnce.Do(func() {
+		c.names = make(map[string]int, len(c.slots))
+		for i := range c.slots {
+			c.names[c.slots[i].name] = i
+		}
+	})
+	if i, ok := c.names[prefix]; ok { // spelt as the catalogue spells it, in lower case, as most are
+		return i, true
+	}
 	return sort.Find(len(c.slots), func(i int) int { return compareFold(prefix, c.slots[i].name) })
 }
 
