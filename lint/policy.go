@@ -80,6 +80,22 @@ func (p *Pass) caseDuplicates(obj *jsonpos.Value) {
 // caseRepeats calls fn for each member of obj, among those include accepts, whose key equals an
 // earlier one's but for case, with that earlier member.
 func caseRepeats(obj *jsonpos.Value, include func(key string) bool, fn func(first, again jsonpos.Member)) {
+	if len(obj.Members) <= 16 { // the common case: compared pairwise, without lower-casing each key
+		for i, m := range obj.Members {
+			if !include(m.Key) {
+				continue
+			}
+			for _, f := range obj.Members[:i] {
+				if strings.EqualFold(f.Key, m.Key) && include(f.Key) {
+					if f.Key != m.Key {
+						fn(f, m)
+					}
+					break
+				}
+			}
+		}
+		return
+	}
 	first := map[string]jsonpos.Member{} // lower-cased key → its first member
 	for _, m := range obj.Members {
 		if !include(m.Key) {

@@ -362,6 +362,37 @@ func (p *parser) firstMember(v *Value, seen *map[string]int, key string) (int, b
 	return i, ok
 }
 
+// common are strings most policies hold many times, the element names above all: str returns
+// them without allocating a copy each.
+var common = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{
+		"Version", "2012-10-17", "2008-10-17", "Statement", "Sid", "Effect", "Allow", "Deny",
+		"Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition",
+		"*", "AWS", "Service", "Federated", "StringEquals", "StringNotEquals", "StringLike",
+		"StringNotLike", "ArnLike", "ArnEquals", "ArnNotLike", "Bool", "Null", "IpAddress",
+		"NumericLessThanEquals", "ForAnyValue:StringEquals", "ForAllValues:StringEquals",
+		"ForAnyValue:StringLike", "ForAllValues:StringLike", "aws:SourceIp", "aws:SourceVpce",
+		"aws:SourceVpc", "aws:SourceAccount", "aws:SourceArn", "aws:PrincipalOrgID", "aws:RequestedRegion",
+		"aws:SecureTransport", "aws:ViaAWSService", "aws:CalledVia", "aws:TagKeys", "aws:PrincipalArn",
+		"aws:ResourceAccount", "iam:PassedToService", "iam:AWSServiceName", "true", "false",
+		"RoleArn", "RoleSessionName", "Policy", "PolicyArns", "arn", "Tags", "Key", "Value",
+		"DurationSeconds", "TransitiveTagKeys", "ExternalId", "SourceIdentity",
+	} {
+		m[s] = s
+	}
+	return m
+}()
+
+// maxCommon is the length of the longest of common.
+var maxCommon = func() int {
+	n := 0
+	for s := range common {
+		n = max(n, len(s))
+	}
+	return n
+}()
+
 // str reads a quoted string at p.i and returns it decoded.
 func (p *parser) str() (string, error) {
 	start := p.i
@@ -371,6 +402,12 @@ func (p *parser) str() (string, error) {
 		c := p.src[j]
 		if c == '"' {
 			s := p.src[p.i:j]
+			if len(s) <= maxCommon {
+				if interned, ok := common[string(s)]; ok { // no allocation: the conversion is only looked up
+					p.i = j + 1
+					return interned, nil
+				}
+			}
 			if utf8.Valid(s) {
 				p.i = j + 1
 				return string(s), nil
