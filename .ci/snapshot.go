@@ -1,7 +1,7 @@
 //go:build ignore
 
 // Command snapshot builds the release of one platform as .goreleaser.yaml describes it, for CI:
-// the binary with the config's env, flags and ldflags, its archive with the config's name, format
+// each binary with the config's env, flags and ldflags, their archive with the config's name, format
 // and files, the SBOM with the config's command, and checksums.txt, all into dist/ as
 // `goreleaser release --snapshot` would. It reads the config itself, so CI proves the file that
 // the release workflow uses; GoReleaser itself is not built here (compiling it takes longer than
@@ -110,14 +110,11 @@ func run(target string, sbom bool) error {
 	if err := dec.Decode(&cfg); err != nil {
 		return fmt.Errorf(".goreleaser.yaml: %v (this program knows only some settings: teach it the new one)", err)
 	}
-	if cfg.Version != 2 || len(cfg.Builds) != 1 || len(cfg.Archives) != 1 || len(cfg.Sboms) > 1 || cfg.Checksum.Algorithm != "sha256" {
-		return fmt.Errorf(".goreleaser.yaml: want version 2, one build, one archive, at most one SBOM and sha256 checksums")
+	if cfg.Version != 2 || len(cfg.Builds) == 0 || len(cfg.Archives) != 1 || len(cfg.Sboms) > 1 || cfg.Checksum.Algorithm != "sha256" {
+		return fmt.Errorf(".goreleaser.yaml: want version 2, builds, one archive, at most one SBOM and sha256 checksums")
 	}
-	b, a := cfg.Builds[0], cfg.Archives[0]
+	a := cfg.Archives[0]
 	goos, goarch, _ := strings.Cut(target, "_")
-	if !slices.Contains(b.Goos, goos) || !slices.Contains(b.Goarch, goarch) {
-		return fmt.Errorf("target %s is not among the config's goos %v and goarch %v", target, b.Goos, b.Goarch)
-	}
 
 	data, err := gitData()
 	if err != nil {
@@ -127,7 +124,7 @@ func run(target string, sbom bool) error {
 	if data["Version"], err = render(cfg.Snapshot.VersionTemplate, data); err != nil {
 		return err
 	}
-	data["Os"], data["Arch"], data["Binary"] = goos, goarch, b.Binary
+	data["Os"], data["Arch"] = goos, goarch
 
 	if err := os.RemoveAll("dist"); err != nil {
 		return err
@@ -136,36 +133,51 @@ func run(target string, sbom bool) error {
 	if goos == "windows" {
 		exe = ".exe"
 	}
-	bin := filepath.Join("dist", b.ID+"_"+target, b.Binary+exe)
-	env, err := renderAll(b.Env, data)
-	if err != nil {
-		return err
-	}
-	ldflags, err := renderAll(b.Ldflags, data)
-	if err != nil {
-		return err
-	}
-	args := append([]string{"build"}, b.Flags...)
-	args = append(args, "-ldflags="+strings.Join(ldflags, " "), "-o", bin, b.Main)
-	fmt.Printf("%s GOOS=%s GOARCH=%s go %s\n", strings.Join(env, " "), goos, goarch, strings.Join(args, " "))
-	cmd := exec.Command("go", args...)
-	cmd.Env = append(append(os.Environ(), env...), "GOOS="+goos, "GOARCH="+goarch)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build: %v", err)
-	}
-	if b.ModTimestamp != "" {
-		ts, err := render(b.ModTimestamp, data)
+	// Every build the archive names, into the archive.
+	var entries []entry
+	for _, b := range cfg.Builds {
+		if !slices.Contains(a.IDs, b.ID) {
+			return fmt.Errorf("build %s is in no archive: this program builds what the archive holds", b.ID)
+		}
+		if !slices.Contains(b.Goos, goos) || !slices.Contains(b.Goarch, goarch) {
+			return fmt.Errorf("target %s is not among build %s's goos %v and goarch %v", target, b.ID, b.Goos, b.Goarch)
+		}
+		data["Binary"] = b.Binary
+		bin := filepath.Join("dist", b.ID+"_"+target, b.Binary+exe)
+		env, err := renderAll(b.Env, data)
 		if err != nil {
 			return err
 		}
-		sec, err := strconv.ParseInt(ts, 10, 64)
+		ldflags, err := renderAll(b.Ldflags, data)
 		if err != nil {
-			return fmt.Errorf("mod_timestamp %q: %v", ts, err)
-		}
-		if err := os.Chtimes(bin, time.Unix(sec, 0), time.Unix(sec, 0)); err != nil {
 			return err
 		}
+		args := append([]string{"build"}, b.Flags...)
+		args = append(args, "-ldflags="+strings.Join(ldflags, " "), "-o", bin, b.Main)
+		fmt.Printf("%s GOOS=%s GOARCH=%s go %s\n", strings.Join(env, " "), goos, goarch, strings.Join(args, " "))
+		cmd := exec.Command("go", args...)
+		cmd.Env = append(append(os.Environ(), env...), "GOOS="+goos, "GOARCH="+goarch)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go build: %v", err)
+		}
+		if b.ModTimestamp != "" {
+			ts, err := render(b.ModTimestamp, data)
+			if err != nil {
+				return err
+			}
+			sec, err := strconv.ParseInt(ts, 10, 64)
+			if err != nil {
+				return fmt.Errorf("mod_timestamp %q: %v", ts, err)
+			}
+			if err := os.Chtimes(bin, time.Unix(sec, 0), time.Unix(sec, 0)); err != nil {
+				return err
+			}
+		}
+		entries = append(entries, entry{src: bin, name: b.Binary + exe, mtime: a.BuildsInfo.Mtime})
+	}
+	if len(entries) != len(a.IDs) {
+		return fmt.Errorf("archive ids %v name a build the config does not have", a.IDs)
 	}
 
 	format := a.Formats
@@ -182,7 +194,6 @@ func run(target string, sbom bool) error {
 		return err
 	}
 	name += "." + format[0]
-	entries := []entry{{src: bin, name: b.Binary + exe, mtime: a.BuildsInfo.Mtime}}
 	for _, f := range a.Files {
 		entries = append(entries, entry{src: f.Src, name: filepath.Base(f.Src), mtime: f.Info.Mtime})
 	}

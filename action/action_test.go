@@ -100,7 +100,7 @@ func snapshotRelease(t *testing.T) release {
 	for _, f := range []struct {
 		name, body string
 		mode       int64
-	}{{"policylint", script, 0o755}, {"README.md", "# policylint\n", 0o644}} {
+	}{{"policylint", script, 0o755}, {"policylint-rules", "#!/bin/sh\nexit 2\n", 0o755}, {"README.md", "# policylint\n", 0o644}} {
 		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.body))}); err != nil {
 			t.Fatal(err)
 		}
@@ -179,6 +179,9 @@ func TestInstallRelease_Download(t *testing.T) {
 		}
 		if !strings.Contains(out, "as checksums.txt says") {
 			t.Errorf("version %s: the log does not say the checksum was checked:\n%s", version, out)
+		}
+		if _, err := os.Stat(filepath.Join(bin, "policylint-rules")); err != nil {
+			t.Errorf("version %s: policylint-rules is not installed beside policylint: %v", version, err)
 		}
 	}
 }

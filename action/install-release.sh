@@ -99,6 +99,13 @@ esac
 mkdir -p "$bin"
 mv -f "$work/unpacked/policylint$exe" "$bin/policylint$exe"
 chmod +x "$bin/policylint$exe"
+# The custom-rule worker, which policylint runs from beside itself for --rules.
+if [ -f "$work/unpacked/policylint-rules$exe" ]; then
+  mv -f "$work/unpacked/policylint-rules$exe" "$bin/policylint-rules$exe"
+  chmod +x "$bin/policylint-rules$exe"
+else
+  echo "::warning::$archive holds no policylint-rules$exe: custom rules (--rules, rules-dirs) cannot run with this release"
+fi
 about=$("$bin/policylint$exe" --version) || fail "the policylint of $archive does not run on this runner"
 printf '%s\n' "$about"
 first=${about%%$'\n'*}

@@ -35,6 +35,7 @@ func Serve(r io.Reader, w io.Writer) error {
 					c.loaded = ruleproto.Loaded{Errors: problems(err, "")}
 				}
 			}
+			c.loaded.Protocol = ruleproto.Version
 			reply.Loaded = &c.loaded
 		case c == nil:
 			reply.Fatal = "the first request must load the rules"

@@ -1,15 +1,10 @@
 // Command policylint checks AWS STS session policies before any call is made.
 package main
 
-import (
-	"os"
+import "os"
 
-	"github.com/policylint/policylint/internal/sandbox"
-	"github.com/policylint/policylint/rules"
-)
-
+// Custom rules run in policylint-rules (cmd/policylint-rules), a program of its own beside this
+// one, so that policylint does not link OPA and starts as fast as a small Go program.
 func main() {
-	// A copy of policylint started to run custom rules serves them and exits here.
-	sandbox.RunIfWorker(rules.Serve)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

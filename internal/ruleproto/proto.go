@@ -15,6 +15,10 @@ import (
 	"time"
 )
 
+// Version is the conversation's version: a worker answers a Load with the one it speaks, and
+// policylint refuses a worker of another (policylint and policylint-rules from two releases).
+const Version = 1
+
 // Request is one message to the worker; exactly one of its fields is set.
 type Request struct {
 	Load *Load `json:"load,omitempty"`
@@ -47,7 +51,9 @@ type Load struct {
 
 // Loaded is the answer to Load.
 type Loaded struct {
-	Rules []Rule `json:"rules"`
+	// Protocol is the Version the worker speaks.
+	Protocol int    `json:"protocol"`
+	Rules    []Rule `json:"rules"`
 	// Errors are parse and compile errors: when any is present, no rule is loaded.
 	Errors []Problem `json:"errors,omitempty"`
 	// Warnings are rules that can never fire: they read input paths that the input of their

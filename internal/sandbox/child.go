@@ -10,10 +10,12 @@ import (
 )
 
 // RunIfWorker runs serve as a rule worker and exits, when this process was started as one
-// (Start sets its environment); otherwise it returns at once. Call it first thing in main, and in
+// (Start sets its environment); otherwise it returns at once, and Start runs workers from this
+// executable. Call it first thing in the worker program's main (cmd/policylint-rules), and in
 // TestMain of tests that start workers from the test binary.
 func RunIfWorker(serve func(io.Reader, io.Writer) error) {
 	if os.Getenv(envWorker) != "1" {
+		selfServes = true
 		return
 	}
 	memory, err := strconv.ParseInt(os.Getenv(envMemory), 10, 64)

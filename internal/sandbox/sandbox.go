@@ -1,5 +1,6 @@
 // Package sandbox runs custom Rego rules where they cannot take policylint down: in worker
-// processes, copies of policylint itself started with a marker in their environment, each with
+// processes, of policylint-rules (WorkerName, installed beside policylint) started with a marker
+// in their environment, each with
 // limits on its memory, open files and file size, an empty environment otherwise, and no access
 // to anything but its standard input and output. A worker that crashes (out of memory, a stack
 // overflow, a fatal error in a built-in), or that runs past its CPU budget inside a single
@@ -21,6 +22,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -49,9 +52,43 @@ type Options struct {
 	Memory int64
 	// Workers is how many workers evaluate at once, at most; 0 is 1.
 	Workers int
-	// Command runs a worker; nil runs this executable (os.Executable), which must call
-	// RunIfWorker first thing in main (and TestMain, for tests).
+	// Command runs a worker; nil runs WorkerName beside this executable, or this executable when
+	// it called RunIfWorker (a test binary).
 	Command []string
+}
+
+// WorkerName is the worker program, installed beside policylint: cmd/policylint-rules. It is a
+// program of its own so that policylint does not carry OPA: Go initialises every package a
+// program links at start-up, and OPA's would double policylint's start-up time.
+const WorkerName = "policylint-rules"
+
+// selfServes is set by RunIfWorker in a process that can serve as its own worker.
+var selfServes bool
+
+// WorkerCommand finds the worker program: beside this executable, as a release archive, go
+// install and pre-commit put it; never on PATH or in the working folder, which a pull request
+// may fill.
+func WorkerCommand() ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("custom rules: cannot find policylint's own executable, beside which %s is: %w", WorkerName, err)
+	}
+	if selfServes {
+		return []string{exe}, nil
+	}
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real
+	}
+	name := WorkerName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	worker := filepath.Join(filepath.Dir(exe), name)
+	if info, err := os.Stat(worker); err != nil || !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("custom rules run in %s, a program installed beside policylint, and there is none at %s: "+
+			"use a release archive, which holds both, or go install github.com/policylint/policylint/cmd/...@VERSION (the same version for both)", WorkerName, worker)
+	}
+	return []string{worker}, nil
 }
 
 // Rules is a loaded rule set and its workers. It is safe for concurrent use.
@@ -86,11 +123,11 @@ func Start(opts Options) (*Rules, error) {
 		opts.Workers = 1
 	}
 	if opts.Command == nil {
-		exe, err := os.Executable()
+		cmd, err := WorkerCommand()
 		if err != nil {
-			return nil, fmt.Errorf("custom rules: cannot find policylint's own executable to run them in: %w", err)
+			return nil, err
 		}
-		opts.Command = []string{exe}
+		opts.Command = cmd
 	}
 	r := &Rules{opts: opts, idle: make(chan *worker, opts.Workers)}
 	w, loaded, err := r.spawn()
@@ -214,6 +251,10 @@ func (r *Rules) spawn() (*worker, *ruleproto.Loaded, error) {
 	if reply.Loaded == nil {
 		w.stop()
 		return nil, nil, fmt.Errorf("the rule worker did not load the rules: %s", reply.Fatal)
+	}
+	if reply.Loaded.Protocol != ruleproto.Version {
+		w.stop()
+		return nil, nil, fmt.Errorf("the rule worker %s is of another policylint release (it speaks version %d of the rule protocol, this policylint %d): install both from the same release", r.opts.Command[0], reply.Loaded.Protocol, ruleproto.Version)
 	}
 	return w, reply.Loaded, nil
 }

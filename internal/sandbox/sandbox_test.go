@@ -24,6 +24,12 @@ func TestMain(m *testing.M) {
 		sandbox.RunIfWorker(misbehave(func() { panic("a built-in blew up") }))
 	case slices.Contains(os.Args, "env"):
 		sandbox.RunIfWorker(misbehave(nil))
+	case slices.Contains(os.Args, "other-release"):
+		sandbox.RunIfWorker(func(r io.Reader, w io.Writer) error {
+			var req ruleproto.Request
+			_ = json.NewDecoder(r).Decode(&req)
+			return json.NewEncoder(w).Encode(ruleproto.Reply{Loaded: &ruleproto.Loaded{Protocol: ruleproto.Version + 1}})
+		})
 	}
 	sandbox.RunIfWorker(rules.Serve)
 	os.Exit(m.Run())
@@ -49,7 +55,7 @@ func misbehave(bad func()) func(io.Reader, io.Writer) error {
 			}
 			switch {
 			case req.Load != nil:
-				enc.Encode(ruleproto.Reply{Loaded: &ruleproto.Loaded{}})
+				enc.Encode(ruleproto.Reply{Loaded: &ruleproto.Loaded{Protocol: ruleproto.Version}})
 			case bad != nil:
 				bad()
 			default:
@@ -79,6 +85,15 @@ func TestWorker_EvaluatesRules(t *testing.T) {
 	res, f := rs.Eval(policy)
 	if f != nil || len(res.Findings) != 1 || res.Findings[0].Message != "x" {
 		t.Errorf("Eval = %+v, %v", res, f)
+	}
+}
+
+// TestWorker_OfAnotherReleaseIsRefused: policylint and policylint-rules of two releases do not
+// talk, and the error says why.
+func TestWorker_OfAnotherReleaseIsRefused(t *testing.T) {
+	_, err := sandbox.Start(sandbox.Options{Load: ruleproto.Load{CPU: time.Second}, Command: []string{os.Args[0], "other-release"}})
+	if err == nil || !strings.Contains(err.Error(), "of another policylint release") || !strings.Contains(err.Error(), "install both from the same release") {
+		t.Errorf("Start = %v, want the release mismatch said", err)
 	}
 }
 
