@@ -172,6 +172,22 @@ func BenchmarkStart(b *testing.B) {
 			}
 		})
 	}
+	// The three in each iteration, so that a machine slower for a while slows all three: the
+	// ratios of their sums are the figures.
+	b.Run("ratios", func(b *testing.B) {
+		var took [3]time.Duration
+		for b.Loop() {
+			for i, cmd := range [][]string{{hello}, {policylint, "--version"}, {policylint, "lint", small}} {
+				t0 := time.Now()
+				if err := exec.Command(cmd[0], cmd[1:]...).Run(); err != nil {
+					b.Fatal(err)
+				}
+				took[i] += time.Since(t0)
+			}
+		}
+		b.ReportMetric(float64(took[1])/float64(took[0]), "version/hello")
+		b.ReportMetric(float64(took[2])/float64(took[1]), "small-file/version")
+	})
 }
 
 // growthPolicy is a policy of n statements, each with a list of 12 actions and 3 resources.
