@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/policylint/policylint/internal/fsroot"
@@ -72,7 +71,7 @@ func placeOptions(opts *report.Options) {
 type estimates struct {
 	wanted bool // a Markdown report will ask
 	linter *lint.Linter
-	inputs []string // display names
+	inputs map[string]bool // display names, when wanted
 	byPath map[string]pack.Estimate
 }
 
@@ -82,7 +81,7 @@ func (e *estimates) record(rs []*lint.Result) {
 		return
 	}
 	for _, r := range rs {
-		if r.Doc == nil || r.Doc.Root == nil || !slices.Contains(e.inputs, r.Path) {
+		if r.Doc == nil || r.Doc.Root == nil || !e.inputs[r.Path] {
 			continue
 		}
 		if est, none := e.linter.Estimate(r.Path, r.Doc.Src); none == "" {

@@ -291,8 +291,11 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		kept = append(kept, rs...)
 	}
 	est.linter = linter
-	for _, f := range inputs.files {
-		est.inputs = append(est.inputs, displayName(f.path))
+	if est.wanted {
+		est.inputs = map[string]bool{}
+		for _, f := range inputs.files {
+			est.inputs[displayName(f.path)] = true
+		}
 	}
 	skipped, errs, internal := lintAll(fsys, linter, inputs.files, stdin, emit)
 	for _, err := range errs {
@@ -409,10 +412,11 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader, em
 		err     error
 		panic   any
 	}
-	slots := make([]chan done, len(files))
-	for i := range slots {
-		slots[i] = make(chan done, 1)
-	}
+	// The results of the files in flight, by index, until their turn to be emitted comes: memory
+	// for what is in flight, not for every file named.
+	var mu sync.Mutex
+	ready := sync.NewCond(&mu)
+	finished := map[int]done{}
 	var stdinData []byte
 	var stdinErr error
 	for _, f := range files {
@@ -422,7 +426,7 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader, em
 		}
 	}
 	budget := semaphore(inFlight)
-	weights := make([]int64, len(files))
+	weights := make([]int64, len(files)) // read by the emitter once the dispatcher has set them
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	linters := runtime.GOMAXPROCS(0)
@@ -441,7 +445,10 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader, em
 					}()
 					d.results, d.skipped, d.err = lintOne(fsys, l, files[i], stdinData, stdinErr)
 				}()
-				slots[i] <- d
+				mu.Lock()
+				finished[i] = d
+				mu.Unlock()
+				ready.Broadcast()
 			}
 		})
 	}
@@ -457,7 +464,13 @@ func lintAll(fsys *fsroot.FS, l *lint.Linter, files []input, stdin io.Reader, em
 	var failed []error
 	var internal error
 	for i, f := range files {
-		d := <-slots[i]
+		mu.Lock()
+		d, ok := finished[i]
+		for ; !ok; d, ok = finished[i] {
+			ready.Wait()
+		}
+		delete(finished, i)
+		mu.Unlock()
 		budget.release(weights[i])
 		switch {
 		case internal != nil:
