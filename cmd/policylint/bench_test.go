@@ -208,12 +208,14 @@ func growthPolicy(n int) []byte {
 // BenchmarkGrowth_PolicySize lints policies from 1 KB to 7 MB of statements: the time per byte
 // stays flat when every check is linear.
 func BenchmarkGrowth_PolicySize(b *testing.B) {
+	paths := map[int]string{}
 	for _, n := range []int{2, 20, 200, 2000, 14000} {
 		src := growthPolicy(n)
 		path := filepath.Join(b.TempDir(), "p.json")
 		if err := os.WriteFile(path, src, 0o644); err != nil {
 			b.Fatal(err)
 		}
+		paths[n] = path
 		b.Run(fmt.Sprintf("statements=%d/%dKB", n, len(src)>>10), func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			for b.Loop() {
@@ -221,6 +223,23 @@ func BenchmarkGrowth_PolicySize(b *testing.B) {
 			}
 		})
 	}
+	// 2,000 and 14,000 statements in each iteration: the ratio of their sums is the growth for 7×
+	// the statements, which the goal bounds at 7.5×. Each starts from a collected heap, so that
+	// the large run's heap goal does not spare the small one collections.
+	b.Run("ratio-14000/2000", func(b *testing.B) {
+		var small, large time.Duration
+		for b.Loop() {
+			runtime.GC()
+			t0 := time.Now()
+			run([]string{"lint", paths[2000]}, nil, io.Discard, io.Discard)
+			small += time.Since(t0)
+			runtime.GC()
+			t1 := time.Now()
+			run([]string{"lint", paths[14000]}, nil, io.Discard, io.Discard)
+			large += time.Since(t1)
+		}
+		b.ReportMetric(float64(large)/float64(small), "ratio")
+	})
 }
 
 // peakSource is a launcher that runs a command and prints its peak resident memory, in KiB.
