@@ -361,6 +361,7 @@ func (l *Linter) run(pr prepared) {
 	if doc != nil && len(l.custom) > 0 {
 		p.checkCustom(l.custom)
 	}
+	p.release()
 	pr.a.byDoc[pr.a.order[0]].Prints = p.prints
 	primary := doc
 	if primary == nil {

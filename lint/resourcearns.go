@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/jsonpos"
@@ -114,14 +115,26 @@ func checkARNServiceCase(p *Pass) {
 const overlapBudget = 4_000_000
 
 // matcher returns the pass's matcher of Resource patterns against ARN formats, with the running
-// check's budget: a check calls it once.
+// check's budget: a check calls it once. Matchers are pooled across passes, with the scratch
+// space their searches have grown.
 func (p *Pass) matcher() *catalog.Matcher {
 	sem := p.sem()
 	if sem.matcher == nil {
-		sem.matcher = catalog.NewMatcher(overlapBudget)
+		sem.matcher = matchers.Get().(*catalog.Matcher)
 	}
 	sem.matcher.Budget = sem.overlapBudget
 	return sem.matcher
+}
+
+var matchers = sync.Pool{New: func() any { return catalog.NewMatcher(overlapBudget) }}
+
+// release returns what the pass took from pools; the pass is done.
+func (p *Pass) release() {
+	if p.semantics != nil && p.semantics.matcher != nil {
+		p.semantics.matcher.Reset()
+		matchers.Put(p.semantics.matcher)
+		p.semantics.matcher = nil
+	}
 }
 
 // checkARNResourceType reports an ARN of a known service that matches none of that service's
@@ -228,12 +241,13 @@ func (a arnParts) String() string {
 // "Resource": "*". The statement then grants (or denies) nothing for that action.
 func checkActionResourceMismatch(p *Pass) {
 	m := p.matcher()
+	resources := statementResources{byService: map[string][]string{}, overlaps: map[string]bool{}} // one statement's at a time
 	p.eachNonEmptyStatement(func(s stmt) {
 		res, ok := s.v.Get("Resource")
 		if !ok {
 			return
 		}
-		resources := statementResources{byService: map[string][]string{}, overlaps: map[string]bool{}}
+		resources.reset()
 		for r := range elementStrings(res) {
 			a := p.arn(r)
 			if a == nil {
@@ -280,6 +294,22 @@ func checkActionResourceMismatch(p *Pass) {
 type statementResources struct {
 	byService map[string][]string
 	overlaps  map[string]bool
+}
+
+// reset empties sr for the next statement: maps that stayed small are cleared and kept, a
+// large one is replaced, since clearing costs its capacity (a statement of 100,000 resources
+// followed by 100,000 small ones would otherwise be quadratic).
+func (sr *statementResources) reset() {
+	if len(sr.byService) > 64 {
+		sr.byService = map[string][]string{}
+	} else {
+		clear(sr.byService)
+	}
+	if len(sr.overlaps) > 64 {
+		sr.overlaps = map[string]bool{}
+	} else {
+		clear(sr.overlaps)
+	}
 }
 
 // overlap reports whether an ARN format can match one of the statement's resources. A format is

@@ -158,6 +158,24 @@ func NewMatcher(budget int) *Matcher {
 	return &Matcher{Budget: budget, tokens: map[string][]token{}, splits: map[string]*split{}}
 }
 
+// Reset readies a matcher for another policy: it forgets the policy's patterns and keeps the
+// ARN formats it has split (the catalogue's, a bounded set) and its scratch space, unless that
+// grew past what a policy within the limits needs.
+func (m *Matcher) Reset() {
+	if len(m.tokens) > 1024 {
+		m.tokens = map[string][]token{}
+	} else {
+		clear(m.tokens)
+	}
+	m.last = split{}
+	if cap(m.seen) > 1<<20 {
+		m.seen = nil
+	}
+	if cap(m.stack) > 1<<16 {
+		m.stack = nil
+	}
+}
+
 // format returns an ARN format split, once per matcher.
 func (m *Matcher) format(s string) *split {
 	sp, ok := m.splits[s]

@@ -13,6 +13,7 @@ const maxDistance = 3
 func Suggest(name string, candidates []string) string {
 	best, bestDist := "", maxDistance
 	lower := strings.ToLower(name)
+	var rows []int // Distance's two rows, reused from candidate to candidate
 	for _, c := range candidates {
 		if strings.EqualFold(c, name) {
 			return c
@@ -20,7 +21,7 @@ func Suggest(name string, candidates []string) string {
 		if abs(len(lower)-len(c)) >= bestDist {
 			continue // at least that many insertions or deletions apart
 		}
-		if d := Distance(lower, strings.ToLower(c)); d < bestDist {
+		if d := distance(lower, strings.ToLower(c), &rows); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
@@ -29,8 +30,17 @@ func Suggest(name string, candidates []string) string {
 
 // Distance is the Levenshtein distance between a and b, in bytes.
 func Distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows []int
+	return distance(a, b, &rows)
+}
+
+// distance is Distance with its two rows in *rows, grown as needed.
+func distance(a, b string, rows *[]int) int {
+	if cap(*rows) < 2*(len(b)+1) {
+		*rows = make([]int, 2*(len(b)+1))
+	}
+	prev := (*rows)[:len(b)+1]
+	cur := (*rows)[len(b)+1 : 2*(len(b)+1)]
 	for j := range prev {
 		prev[j] = j
 	}
