@@ -187,6 +187,15 @@ func ruleNumber(s string) bool {
 // appendString writes s as a JSON string; bytes that are not UTF-8 become U+FFFD, as any JSON
 // reader would make them.
 func appendString(b []byte, s string) []byte {
+	plain := true // printable ASCII without a quote or backslash: written as it is
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\'
+	}
+	if plain {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	if !utf8.ValidString(s) {
 		s = string([]rune(s))
 	}

@@ -1,0 +1,26 @@
+package lint
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestAppendString checks the JSON strings given to custom rules: plain ASCII written as it is,
+// everything else escaped, and each read back as the string (invalid UTF-8 as U+FFFD).
+func TestAppendString(t *testing.T) {
+	for in, want := range map[string]string{
+		"s3:GetObject": "s3:GetObject", "": "", `a"b`: `a"b`, `a\b`: `a\b`, "<&>": "<&>",
+		"tab\there": "tab\there", "\x00\x1f\x7f": "\x00\x1f\x7f", "Préfixe–x": "Préfixe–x",
+		"bad\xffbyte": "bad\ufffdbyte", "${aws:username}": "${aws:username}",
+	} {
+		got := appendString(nil, in)
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil || back != want {
+			t.Errorf("appendString(%q) = %s, reads back as %q (%v), want %q", in, got, back, err, want)
+		}
+		if !strings.ContainsAny(in, "\"\\\x00\x1f\x7f\t\xff–é<&>") && string(got) != `"`+in+`"` {
+			t.Errorf("appendString(%q) = %s: a plain string is written as it is", in, got)
+		}
+	}
+}
