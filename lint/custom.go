@@ -227,7 +227,7 @@ func (p *Pass) checkCustom(rules []*Rule) {
 		}
 		if r := byRef[res.Findings[i].Ref]; r != nil {
 			group := res.Findings[i:j]
-			slices.SortStableFunc(group, func(a, b ruleproto.Finding) int { return cmp.Compare(p.customPlace(a).start, p.customPlace(b).start) })
+			slices.SortStableFunc(group, func(a, b ruleproto.Finding) int { return cmp.Compare(p.customStart(a), p.customStart(b)) })
 			p.rule = r
 			for _, f := range group {
 				p.reportCustomFinding(f)
@@ -274,32 +274,36 @@ func (p *Pass) docStart() place {
 
 // customPlace is where a custom finding belongs: at its pointer, at the start of its _loc line,
 // or at the document when neither resolves.
-func (p *Pass) customPlace(f ruleproto.Finding) place {
+// The pointer, which the rule wrote, is resolved as far as the policy has it: a pointer found
+// from what the rule read may name a value the policy lacks (input.Version, read by "not
+// input.Version"), and its deepest existing ancestor stands in. exact reports whether the
+// pointer named the value found.
+func (p *Pass) customPlace(f ruleproto.Finding) (at place, exact bool) {
 	if f.Pointer != "" {
-		// A pointer found from what the rule read may name a value the policy lacks
-		// (input.Version, read by "not input.Version"): its deepest existing ancestor stands in.
-		for ptr := f.Pointer; ptr != ""; ptr = ptr[:strings.LastIndexByte(ptr, '/')] {
-			if v, ok := p.Doc.Lookup(ptr); ok {
-				return place{p.Doc, v.Start, v.End}
-			}
-		}
+		v, exact := p.Doc.LookupDeepest(f.Pointer)
+		return place{p.Doc, v.Start, v.End}, exact
 	}
 	if f.Line > 0 {
 		if off, ok := p.Doc.LineStart(f.Line); ok {
-			return place{p.Doc, off, off}
+			return place{p.Doc, off, off}, false
 		}
 	}
-	return place{p.Doc, p.Doc.Root.Start, p.Doc.Root.End}
+	return place{p.Doc, p.Doc.Root.Start, p.Doc.Root.End}, false
+}
+
+func (p *Pass) customStart(f ruleproto.Finding) int {
+	at, _ := p.customPlace(f)
+	return at.start
 }
 
 // reportCustomFinding reports a custom finding at its place.
 func (p *Pass) reportCustomFinding(f ruleproto.Finding) {
-	at := p.customPlace(f)
+	at, exact := p.customPlace(f)
 	if p.full(at) {
 		return
 	}
 	ptr := f.Pointer
-	if _, ok := p.Doc.Lookup(ptr); !ok || ptr == "" {
+	if !exact {
 		ptr, _, _ = p.Doc.Enclosing(at.start)
 	}
 	p.add(at, ptr, p.in, f.Message, nil)

@@ -177,16 +177,6 @@ func (p *Pass) arnFormats(service string) []string {
 
 // arnService is the service field of an ARN format.
 func arnService(format string) string {
-	// The common case, without a variable before the service's end: the text between the
-	// second and third colons.
-	if i := strings.IndexByte(format, ':'); i >= 0 {
-		if j := strings.IndexByte(format[i+1:], ':'); j >= 0 {
-			rest := format[i+1+j+1:]
-			if k := strings.IndexByte(rest, ':'); k >= 0 && !strings.Contains(format[:i+1+j+1+k], "${") {
-				return strings.ToLower(rest[:k])
-			}
-		}
-	}
 	parts, _ := catalog.SplitARN(format)
 	return strings.ToLower(parts[2])
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/jsonpos"
 )
 
@@ -149,7 +150,7 @@ func (m *matcher) coversAllRoles(r string) bool {
 	if r == "*" {
 		return true
 	}
-	segs, ok := arnSegments(r)
+	segs, ok := catalog.SplitARN(r)
 	if !ok {
 		return false
 	}

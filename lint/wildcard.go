@@ -3,6 +3,8 @@ package lint
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policylint/policylint/internal/catalog"
 )
 
 // IAM wildcard matching: in an Action or Resource value, * stands for any run of characters and ?
@@ -84,25 +86,11 @@ func (m *matcher) actionCovers(p, a string) bool {
 	return m.globCovers(strings.ToLower(p), strings.ToLower(a))
 }
 
-// arnSegments splits an ARN into its six parts (arn, partition, service, region, account,
-// resource), or returns false when it has fewer.
-func arnSegments(s string) (parts [6]string, ok bool) {
-	for i := range 5 {
-		j := strings.IndexByte(s, ':')
-		if j < 0 {
-			return parts, false
-		}
-		parts[i], s = s[:j], s[j+1:]
-	}
-	parts[5] = s
-	return parts, true
-}
-
 // resourceCovers reports whether resource pattern p covers resource (or pattern) v: segment by
 // segment when both are whole ARNs, as one string otherwise ("*", or a malformed value).
 func (m *matcher) resourceCovers(p, v string) bool {
-	ps, okP := arnSegments(p)
-	vs, okV := arnSegments(v)
+	ps, okP := catalog.SplitARN(p)
+	vs, okV := catalog.SplitARN(v)
 	if !okP || !okV {
 		return m.globCovers(p, v)
 	}

@@ -61,9 +61,26 @@ func TestResourceCovers_Segments(t *testing.T) {
 		// "*" and values of fewer than six parts are compared whole.
 		{"*", "arn:aws:s3:::bucket", true},
 		{"arn:aws:*", "arn:aws:s3:::bucket", true},
+		// A policy variable's colon does not end a field.
+		{"arn:aws:iam::${aws:PrincipalAccount}:role/*", "arn:aws:iam::${aws:PrincipalAccount}:role/ci", true},
+		{"arn:aws:iam::${aws:PrincipalAccount}:role/*", "arn:aws:iam::123456789012:role/ci", false},
 	} {
 		if got := newMatcher().resourceCovers(tc.p, tc.v); got != tc.want {
 			t.Errorf("resourceCovers(%q, %q) = %v, want %v", tc.p, tc.v, got, tc.want)
+		}
+	}
+}
+
+// TestCoversAllRoles: role/* of any account, the account given by a policy variable included,
+// is every role.
+func TestCoversAllRoles(t *testing.T) {
+	m := newMatcher()
+	for r, want := range map[string]bool{
+		"*": true, "arn:aws:iam::*:role/*": true, "arn:aws:iam::${aws:PrincipalAccount}:role/*": true,
+		"arn:aws:iam::123456789012:role/ci-*": false, "arn:aws:s3:::role/*": false,
+	} {
+		if got := m.coversAllRoles(r); got != want {
+			t.Errorf("coversAllRoles(%q) = %v, want %v", r, got, want)
 		}
 	}
 }

@@ -313,34 +313,40 @@ func (d *Document) LineStart(n int) (int, bool) {
 // Lookup resolves a JSON Pointer. The empty pointer is the root; a pointer ending in a key
 // resolves to that key's last value.
 func (d *Document) Lookup(pointer string) (*Value, bool) {
-	v := d.Root
-	if v == nil {
+	v, exact := d.LookupDeepest(pointer)
+	if !exact {
 		return nil, false
 	}
-	if pointer == "" {
-		return v, true
+	return v, true
+}
+
+// LookupDeepest resolves a JSON Pointer as far as the document has it: the deepest value on its
+// path (the root when not even its first token resolves, or when it is not a pointer) and
+// whether that is the value the whole pointer names. It is nil only for a document without a
+// root.
+func (d *Document) LookupDeepest(pointer string) (*Value, bool) {
+	v := d.Root
+	if v == nil || pointer == "" {
+		return v, v != nil
 	}
 	if pointer[0] != '/' {
-		return nil, false
+		return v, false
 	}
-	for _, tok := range strings.Split(pointer[1:], "/") {
+	for tok := range strings.SplitSeq(pointer[1:], "/") {
 		tok = unescapeToken(tok)
+		var next *Value
 		switch v.Kind {
 		case Object:
-			next, ok := v.Get(tok)
-			if !ok {
-				return nil, false
-			}
-			v = next
+			next, _ = v.Get(tok)
 		case Array:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(v.Elems) || strconv.Itoa(i) != tok {
-				return nil, false
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(v.Elems) && strconv.Itoa(i) == tok {
+				next = v.Elems[i]
 			}
-			v = v.Elems[i]
-		default:
-			return nil, false
 		}
+		if next == nil {
+			return v, false
+		}
+		v = next
 	}
 	return v, true
 }

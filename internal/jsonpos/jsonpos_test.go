@@ -365,3 +365,35 @@ func TestPos_LongLines(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupDeepest: a pointer resolves as far as the document has it, and what is not a
+// pointer resolves to the root, never past it.
+func TestLookupDeepest(t *testing.T) {
+	src := `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject"]}]}`
+	d, err := Parse([]byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ptr, want := range map[string]struct {
+		text  string
+		exact bool
+	}{
+		"":                         {src, true},
+		"/Statement/0/Action/0":    {`"s3:GetObject"`, true},
+		"/Statement/0/Resource":    {`{"Effect":"Allow","Action":["s3:GetObject"]}`, false},
+		"/Statement/7/Effect":      {`[{"Effect":"Allow","Action":["s3:GetObject"]}]`, false},
+		"/Statement/0/Effect/x":    {`"Allow"`, false},
+		"Statement":                {src, false},
+		"/Version":                 {src, false},
+		"/Statement/00":            {`[{"Effect":"Allow","Action":["s3:GetObject"]}]`, false},
+		"/Statement/0/Action/0/~1": {`"s3:GetObject"`, false},
+	} {
+		v, exact := d.LookupDeepest(ptr)
+		if v == nil || src[v.Start:v.End] != want.text || exact != want.exact {
+			t.Errorf("LookupDeepest(%q) = %v, %v; want %s, %v", ptr, v, exact, want.text, want.exact)
+		}
+		if lv, ok := d.Lookup(ptr); ok != want.exact || ok && lv != v {
+			t.Errorf("Lookup(%q) = %v, %v; want the exact value only", ptr, lv, ok)
+		}
+	}
+}
