@@ -88,8 +88,16 @@ type File struct {
 // the checks cost a thousand times its size.
 const MaxDocs = 1000
 
+// Add adds a document that starts at start, unless the file already has MaxDocs: every reader
+// adds its documents here, so no path of a reader gets past the cap.
+func (f *File) Add(d Doc, start int) {
+	if !f.Full(start) {
+		f.Docs = append(f.Docs, d)
+	}
+}
+
 // Full reports whether the file has MaxDocs documents, and then counts the document at start
-// as unread: a reader asks before it builds one.
+// as unread: a reader asks before it builds one, to skip its work (Add enforces the cap).
 func (f *File) Full(start int) bool {
 	if len(f.Docs) < MaxDocs {
 		return false

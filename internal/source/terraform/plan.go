@@ -134,7 +134,7 @@ func (q *planRequest) policy(vals *jsonpos.Value, key string) bool {
 
 func (q *planRequest) done() {
 	q.doc.JSON, q.doc.Map = source.Render(q.v)
-	q.p.out.Docs = append(q.p.out.Docs, q.doc)
+	q.p.out.Add(q.doc, q.v.Start)
 }
 
 func (p *plan) request(vals *jsonpos.Value, at, op, sender string, runtime ...string) *planRequest {

@@ -239,7 +239,7 @@ func (q *request) done() {
 		return
 	}
 	q.doc.JSON, q.doc.Map = source.Render(q.v)
-	q.r.out.Docs = append(q.r.out.Docs, q.doc)
+	q.r.out.Add(q.doc, q.v.Start)
 }
 
 // assumeRoles reads the assume_role and assume_role_with_web_identity blocks of the AWS

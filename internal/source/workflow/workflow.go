@@ -376,7 +376,7 @@ func (s *step) read() {
 	}
 	doc.JSON, doc.Map = source.Render(req)
 	doc.Assumed = s.assumed
-	s.r.out.Docs = append(s.r.out.Docs, doc)
+	s.r.out.Add(doc, req.Start)
 }
 
 func (s *step) has(name string) bool {
