@@ -2,6 +2,7 @@ package lint
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -55,5 +56,33 @@ func TestCustomPlace(t *testing.T) {
 		if got := src[at.start:at.end]; got != tc.text || exact != tc.exact {
 			t.Errorf("customPlace(%q) = %s, %v; want %s, %v", tc.f.Pointer, got, exact, tc.text, tc.exact)
 		}
+	}
+}
+
+// TestCapFile: across a file's documents each rule keeps maxPerRule findings, by slug, so two
+// custom rules sharing PL9000 are capped apart; the rest, the counts of the documents' own
+// summaries included, become one finding.
+func TestCapFile(t *testing.T) {
+	var diags []Diagnostic
+	for i := range maxPerRule + 5 {
+		diags = append(diags, Diagnostic{Code: CustomCode, Rule: "custom/main/deny_a", Message: fmt.Sprint("a", i)})
+		if i < 5 {
+			diags = append(diags, Diagnostic{Code: CustomCode, Rule: "custom/main/deny_b", Message: fmt.Sprint("b", i)})
+		}
+	}
+	diags = append(diags, Diagnostic{Code: CustomCode, Rule: "custom/main/deny_a", Message: capMessage(7, "custom/main/deny_a"), more: 7})
+	got := map[string]int{}
+	var summary string
+	for _, d := range capFile(diags) {
+		got[d.Rule]++
+		if d.more > 0 {
+			summary = d.Message
+		}
+	}
+	if got["custom/main/deny_a"] != maxPerRule+1 || got["custom/main/deny_b"] != 5 {
+		t.Errorf("kept %v, want %d of deny_a (with its summary) and 5 of deny_b", got, maxPerRule+1)
+	}
+	if want := capMessage(12, "custom/main/deny_a"); summary != want {
+		t.Errorf("summary %q, want %q", summary, want)
 	}
 }

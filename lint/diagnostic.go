@@ -74,6 +74,10 @@ type Diagnostic struct {
 	In      string    `json:"in,omitempty"`
 	Range   Range     `json:"range"`
 	Related []Related `json:"related,omitempty"`
+
+	// more is set on the finding that stands for a rule's findings past its cap in the file
+	// (capMessage): how many it stands for.
+	more int
 }
 
 // Related is another place that explains a diagnostic, such as the first of two duplicate keys.
@@ -142,7 +146,7 @@ func (f *FileFindings) Result() *Result {
 	}
 	if f.n > maxPerRule {
 		f.res.Diagnostics = append(f.res.Diagnostics, Diagnostic{Code: f.rule.Code, Rule: f.rule.Slug, Severity: f.sev, Range: f.over,
-			Message: fmt.Sprintf("%s more %s findings in this file are not reported one by one", thousands(f.n-maxPerRule), f.rule.Slug)})
+			Message: capMessage(f.n-maxPerRule, f.rule.Slug), more: f.n - maxPerRule})
 	}
 	return f.res
 }

@@ -540,6 +540,7 @@ func (p *Pass) flushCap() {
 			in = p.in
 		}
 		p.addSeverity(p.rule.Severity, at, ptr, in, capMessage(n, p.rule.Slug), nil)
+		p.diags[len(p.diags)-1].diag.more = n
 	}
 	p.n = 0
 }

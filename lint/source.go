@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/policylint/policylint/internal/jsonpos"
@@ -319,42 +318,28 @@ func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) 
 // which a Pass capped on its own, and makes the rest one finding that counts them, at the place
 // of the first left out, as a Pass does. diags are in the order of their places.
 func capFile(diags []Diagnostic) []Diagnostic {
-	kept := map[string]int{}
+	kept := map[string]int{} // by slug: custom rules share a code (PL9000), never a slug
 	over := map[string]int{} // index in out of the finding that counts a rule's rest
 	count := map[string]int{}
 	out := diags[:0]
 	for _, d := range diags {
-		n, summary := capCount(d)
-		if !summary && kept[d.Code] < maxPerRule {
-			kept[d.Code]++
+		if d.more == 0 && kept[d.Rule] < maxPerRule {
+			kept[d.Rule]++
 			out = append(out, d)
 			continue
 		}
-		if _, ok := over[d.Code]; !ok {
-			over[d.Code] = len(out)
+		if _, ok := over[d.Rule]; !ok {
+			over[d.Rule] = len(out)
 			d.Related = nil
 			out = append(out, d)
 		}
-		count[d.Code] += n
+		count[d.Rule] += max(d.more, 1)
 	}
-	for code, i := range over {
-		out[i].Message = capMessage(count[code], out[i].Rule)
+	for rule, i := range over {
+		out[i].Message = capMessage(count[rule], rule)
+		out[i].more = count[rule]
 	}
 	return out
-}
-
-// capCount reads a finding a Pass made for the findings past a rule's cap: how many it stands
-// for. Any other finding stands for one.
-func capCount(d Diagnostic) (int, bool) {
-	head, ok := strings.CutSuffix(d.Message, capMessage(0, d.Rule)[1:])
-	if !ok {
-		return 1, false
-	}
-	n, err := strconv.Atoi(strings.ReplaceAll(head, ",", ""))
-	if err != nil || capMessage(n, d.Rule) != d.Message {
-		return 1, false
-	}
-	return n, true
 }
 
 // addFindings gives a reader's findings of enabled rules to the result, their messages redacted
