@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/lazyre"
 )
 
@@ -24,12 +25,20 @@ var (
 // arnFields is an ARN split into its six fields, arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE.
 type arnFields struct{ partition, service, region, account, resource string }
 
+// parseARN splits an ARN, keeping a policy variable's colons in its field (catalog.SplitARN).
 func parseARN(s string) (arnFields, bool) {
-	f := strings.SplitN(s, ":", 6)
-	if len(f) != 6 || f[0] != "arn" {
+	f, ok := catalog.SplitARN(s)
+	if !ok || f[0] != "arn" {
 		return arnFields{}, false
 	}
-	return arnFields{f[1], f[2], f[3], f[4], f[5]}, true
+	return fieldsOf(f), true
+}
+
+func fieldsOf(f [6]string) arnFields { return arnFields{f[1], f[2], f[3], f[4], f[5]} }
+
+// String writes the ARN back.
+func (a arnFields) String() string {
+	return "arn:" + a.partition + ":" + a.service + ":" + a.region + ":" + a.account + ":" + a.resource
 }
 
 // resourceType is the part of the resource before the first slash: role, saml-provider, user.

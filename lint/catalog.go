@@ -40,7 +40,7 @@ type semantics struct {
 	used          map[*catalog.Service]map[string]bool
 	stmts         []stmt                           // the non-empty statements, listed once
 	conds         []condEntry                      // the keys of the statements' conditions, listed once
-	arns          map[*jsonpos.Value]*arnParts     // Resource values split, nil when not ARNs
+	arns          map[*jsonpos.Value]*arnFields    // Resource values split, nil when not ARNs
 	entries       map[*jsonpos.Value][]actionEntry // by statement, its actions resolved
 	// slab is where resolved values are carved from, a chunk at a time.
 	slab []resolved
@@ -325,7 +325,7 @@ func checkWildcardService(p *Pass) {
 				p.reportf(p.valueAt(v), "%s has a wildcard in its service prefix: it covers every service whose prefix matches %s, including ones AWS adds later; name the services", quoteShort(v.Str), quoteShort(prefix))
 			}
 		})
-		p.resourceARNs(s, func(_ string, v *jsonpos.Value, a arnParts) {
+		p.resourceARNs(s, func(_ string, v *jsonpos.Value, a arnFields) {
 			if strings.ContainsAny(a.service, "*?") && a.service != "*" {
 				p.reportf(p.valueAt(v), "%s has a wildcard in its service (%s): it matches the resources of every service whose name matches, including ones AWS adds later; name the service", quoteShort(v.Str), quoteShort(a.service))
 			}

@@ -187,7 +187,7 @@ func (p *Pass) lookupKey(name string) keyInfo {
 func checkUnknownGlobalKey(p *Pass) {
 	p.eachConditionKey(func(e condEntry) {
 		name := e.key.Key
-		if !hasPrefixFold(name, "aws:") {
+		if _, global := cutPrefixFold(name, "aws:"); !global {
 			return
 		}
 		k := e.info
@@ -232,7 +232,7 @@ func suggestGlobalKey(name string) string {
 func checkUnknownConditionKey(p *Pass) {
 	p.eachConditionKey(func(e condEntry) {
 		name := e.key.Key
-		if hasPrefixFold(name, "aws:") {
+		if _, global := cutPrefixFold(name, "aws:"); global {
 			return
 		}
 		k := e.info
@@ -507,9 +507,4 @@ func (p *Pass) attached(s *catalog.Service) map[string]bool {
 	}
 	sem.used[s] = m
 	return m
-}
-
-// hasPrefixFold reports whether s begins with prefix, ignoring case.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

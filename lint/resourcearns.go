@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -13,22 +14,21 @@ import (
 // The checks of Resource ARNs: their account, region and service fields, and, with the catalogue,
 // whether they can be a resource of their service and of the statement's actions.
 
-// arnParts are the fields of an ARN: arn:partition:service:region:account:resource.
-type arnParts struct {
-	partition, service, region, account, resource string
-}
-
-// splitARN splits an ARN into its fields; ok is false for "*" and for what invalid-arn reports.
-func splitARN(s string) (arnParts, bool) {
-	if !strings.HasPrefix(s, "arn:") || arnProblem(s) != "" {
-		return arnParts{}, false
+// splitARN splits a Resource ARN into its fields, once; ok is false for "*" and for what
+// invalid-arn reports.
+func splitARN(s string) (arnFields, bool) {
+	if s == "*" {
+		return arnFields{}, false
 	}
-	f, ok := catalog.SplitARN(s)
-	return arnParts{f[1], f[2], f[3], f[4], f[5]}, ok
+	f, problem := arnProblemFields(s)
+	if problem != "" {
+		return arnFields{}, false
+	}
+	return fieldsOf(f), true
 }
 
 // resourceARNs calls fn for each Resource and NotResource value of a statement that is an ARN.
-func (p *Pass) resourceARNs(s stmt, fn func(element string, v *jsonpos.Value, a arnParts)) {
+func (p *Pass) resourceARNs(s stmt, fn func(element string, v *jsonpos.Value, a arnFields)) {
 	for _, el := range []string{"Resource", "NotResource"} {
 		if v, ok := s.v.Get(el); ok {
 			for r := range elementStrings(v) {
@@ -42,10 +42,10 @@ func (p *Pass) resourceARNs(s stmt, fn func(element string, v *jsonpos.Value, a 
 
 // arn returns a Resource value split into its fields, or nil when it is not an ARN. Values are
 // split once per pass: five checks ask.
-func (p *Pass) arn(v *jsonpos.Value) *arnParts {
+func (p *Pass) arn(v *jsonpos.Value) *arnFields {
 	sem := p.sem()
 	if sem.arns == nil {
-		sem.arns = map[*jsonpos.Value]*arnParts{}
+		sem.arns = map[*jsonpos.Value]*arnFields{}
 	}
 	a, seen := sem.arns[v]
 	if !seen {
@@ -63,13 +63,13 @@ func patterned(field string) bool {
 	return strings.ContainsAny(field, "*?") || strings.Contains(field, "${")
 }
 
-// accountPattern is an AWS account ID: 12 digits (AWS General Reference, AWS account
-// identifiers). "aws" stands for AWS itself in the ARNs of AWS managed policies.
-var accountPattern = lazyre.New(`^([0-9]{12}|aws)$`)
+// validAccount is an AWS account ID, 12 digits (accountID: AWS General Reference, AWS account
+// identifiers), or "aws", which stands for AWS itself in the ARNs of AWS managed policies.
+func validAccount(a string) bool { return a == "aws" || accountID.MatchString(a) }
 
 // checkInvalidARNAccount reports an account field that is neither empty, a pattern, 12 digits
 // nor "aws".
-var checkInvalidARNAccount = checkARNField(func(a arnParts) string { return a.account }, accountPattern.MatchString,
+var checkInvalidARNAccount = checkARNField(func(a arnFields) string { return a.account }, validAccount,
 	"%s %s has account %s; an account ID is 12 digits (or empty, for services whose ARNs have none), so the ARN matches no resource")
 
 // regionPattern is the form of AWS Region codes: us-east-1, us-gov-west-1, cn-north-1,
@@ -77,19 +77,17 @@ var checkInvalidARNAccount = checkARNField(func(a arnParts) string { return a.ac
 var regionPattern = lazyre.New(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
 
 // checkInvalidARNRegion reports a region field that is not the form of a Region code.
-var checkInvalidARNRegion = checkARNField(func(a arnParts) string { return a.region }, regionPattern.MatchString,
+var checkInvalidARNRegion = checkARNField(func(a arnFields) string { return a.region }, regionPattern.MatchString,
 	"%s %s has region %s, which is not a Region code such as us-east-1, so the ARN matches no resource")
 
 // checkARNField is a check of one field of the Resource ARNs: a value that is not empty, not a
 // pattern and not valid is reported with the message, given the element, the ARN and the value.
-func checkARNField(field func(arnParts) string, valid func(string) bool, message string) func(*Pass) {
+func checkARNField(field func(arnFields) string, valid func(string) bool, message string) func(*Pass) {
 	return func(p *Pass) {
 		p.eachNonEmptyStatement(func(s stmt) {
-			p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnParts) {
+			p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnFields) {
 				if f := field(a); f != "" && !patterned(f) && !valid(f) {
-					if at := p.valueAt(v); !p.full(at) {
-						p.reportAt(at, fmt.Sprintf(message, el, quoteShort(v.Str), quoteShort(f)))
-					}
+					p.reportf(p.valueAt(v), message, el, quoteShort(v.Str), quoteShort(f))
 				}
 			})
 		})
@@ -100,7 +98,7 @@ func checkARNField(field func(arnParts) string, valid func(string) bool, message
 // lower-case.
 func checkARNServiceCase(p *Pass) {
 	p.eachNonEmptyStatement(func(s stmt) {
-		p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnParts) {
+		p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnFields) {
 			if lower := strings.ToLower(a.service); lower != a.service && !strings.Contains(a.service, "${") {
 				p.reportf(p.valueAt(v), "%s %s has service %s in upper case; ARNs name services in lower case, so the ARN matches no resource: write %s", el, quoteShort(v.Str), quoteShort(a.service), quoteShort(lower))
 			}
@@ -143,7 +141,7 @@ func (p *Pass) release() {
 func checkARNResourceType(p *Pass) {
 	m := p.matcher()
 	p.eachNonEmptyStatement(func(s stmt) {
-		p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnParts) {
+		p.resourceARNs(s, func(el string, v *jsonpos.Value, a arnFields) {
 			if patterned(a.service) || strings.ToLower(a.service) != a.service {
 				return
 			}
@@ -183,12 +181,11 @@ func arnService(format string) string {
 
 // arnMismatch words why an ARN matches none of its service's formats: when its resource part
 // fits some of them, it says which of the region and account fields is wrong.
-func arnMismatch(m *catalog.Matcher, a arnParts, formats []string, data string) string {
+func arnMismatch(m *catalog.Matcher, a arnFields, formats []string, data string) string {
 	var near [][]string
 	for _, f := range formats {
-		parts := strings.SplitN(f, ":", 6)
-		if len(parts) == 6 && m.OverlapResource(parts[5], a.resource) {
-			near = append(near, parts)
+		if parts, ok := catalog.SplitARN(f); ok && m.OverlapResource(parts[5], a.resource) {
+			near = append(near, parts[:])
 		}
 	}
 	for _, field := range []struct {
@@ -219,11 +216,6 @@ func arnMismatch(m *catalog.Matcher, a arnParts, formats []string, data string) 
 		}
 	}
 	return fmt.Sprintf("matches none of the %s ARN formats in %s (such as %s): check the resource part", a.service, data, example)
-}
-
-// String writes the ARN back.
-func (a arnParts) String() string {
-	return "arn:" + a.partition + ":" + a.service + ":" + a.region + ":" + a.account + ":" + a.resource
 }
 
 // checkActionResourceMismatch reports an action of a statement that can apply to none of the
@@ -373,7 +365,7 @@ func actionMismatch(written string, r *resolved, effect, data string) string {
 	var types []string
 	example := ""
 	for _, ar := range a.Resources {
-		if !containsString(types, ar.Resource.Name) {
+		if !slices.Contains(types, ar.Resource.Name) {
 			types = append(types, ar.Resource.Name)
 		}
 		for _, f := range ar.Resource.ARNFormats {
@@ -387,13 +379,4 @@ func actionMismatch(written string, r *resolved, effect, data string) string {
 		names = strings.Join(types[:3], ", ") + fmt.Sprintf(" and %d more", len(types)-3)
 	}
 	return fmt.Sprintf("%s applies to %s resources (such as %s) in %s; none of the statement's resources can be one, so the statement %s nothing for it: add a resource of that type", quoteShort(written), names, example, data, effect)
-}
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

@@ -259,20 +259,26 @@ func arnProblem(s string) string {
 	if s == "*" {
 		return ""
 	}
+	_, problem := arnProblemFields(s)
+	return problem
+}
+
+// arnProblemFields splits a resource ARN and says what is wrong with it, or "".
+func arnProblemFields(s string) (parts [6]string, problem string) {
 	if !strings.HasPrefix(s, "arn:") {
-		return `is not an ARN: IAM rejects it; write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, or "*" for all resources`
+		return parts, `is not an ARN: IAM rejects it; write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, or "*" for all resources`
 	}
 	parts, ok := catalog.SplitARN(s)
 	if !ok {
-		return "has too few parts: an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (empty parts stay, as in arn:aws:s3:::bucket)"
+		return parts, "has too few parts: an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (empty parts stay, as in arn:aws:s3:::bucket)"
 	}
 	if !validPartition(parts[1]) {
-		return fmt.Sprintf("has partition %s; IAM knows aws, aws-cn, aws-us-gov and the aws-iso ones", quoteShort(parts[1]))
+		return parts, fmt.Sprintf("has partition %s; IAM knows aws, aws-cn, aws-us-gov and the aws-iso ones", quoteShort(parts[1]))
 	}
 	if parts[2] == "" {
-		return "has no service: write arn:PARTITION:SERVICE:..."
+		return parts, "has no service: write arn:PARTITION:SERVICE:..."
 	}
-	return ""
+	return parts, ""
 }
 
 // Condition operators (IAM User Guide, Condition operators), by the type their values must have.
@@ -430,6 +436,9 @@ func conditionValueProblem(typ string, v *jsonpos.Value) string {
 // withoutVariables resolves the escapes ${*}, ${?} and ${$} to their characters; ok is false when
 // the text holds a real policy variable, whose value is known only at evaluation.
 func withoutVariables(s string) (string, bool) {
+	if !strings.Contains(s, "${") {
+		return s, true // most values: no copy
+	}
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "${")

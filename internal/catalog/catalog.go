@@ -343,8 +343,8 @@ func arnServices(s *Service) []string {
 	var out []string
 	for _, r := range s.Resources {
 		for _, f := range r.ARNFormats {
-			parts := strings.SplitN(f, ":", 4)
-			if len(parts) < 4 {
+			parts, ok := SplitARN(f)
+			if !ok {
 				continue
 			}
 			if svc := strings.ToLower(parts[2]); !seen[svc] && svc != "" && !strings.Contains(svc, ",") {
