@@ -51,7 +51,7 @@ func tokenizeFormat(format string, colons int) []token {
 	var out []token
 	for i := 0; i < len(format); i++ {
 		if format[i] == '$' && i+1 < len(format) && format[i+1] == '{' {
-			if j := indexByte(format[i:], '}'); j > 0 {
+			if j := strings.IndexByte(format[i:], '}'); j > 0 {
 				field := colons < 5
 				out = append(out, token{kind: one, field: field}, token{kind: many, field: field})
 				i += j
@@ -79,7 +79,7 @@ func patternTokens(pattern string) []token {
 		case c == '?':
 			out = append(out, token{kind: one})
 		case c == '$' && i+1 < len(pattern) && pattern[i+1] == '{':
-			j := indexByte(pattern[i:], '}')
+			j := strings.IndexByte(pattern[i:], '}')
 			if j < 0 {
 				out = append(out, token{c: c})
 				continue
@@ -95,15 +95,6 @@ func patternTokens(pattern string) []token {
 		}
 	}
 	return out
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // Matcher tells whether the Resource patterns of one policy can match ARN formats of the

@@ -513,12 +513,6 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// MatchServices returns the services whose prefix matches a pattern with * and ? wildcards.
-func (c *Catalog) MatchServices(pattern string) []*Service {
-	out, _ := c.MatchServicesWithin(pattern, nil)
-	return out
-}
-
 // MatchServicesWithin is MatchServices charging its steps to budget as MatchWithin does.
 func (c *Catalog) MatchServicesWithin(pattern string, budget *int) (out []*Service, ok bool) {
 	for i := range c.slots {

@@ -289,18 +289,6 @@ func (d *Document) Range(start, end int) Range {
 	return Range{Start: d.Pos(start), End: d.Pos(end)}
 }
 
-// LineText returns line n (1-based) without its line ending.
-func (d *Document) LineText(n int) string {
-	if n < 1 || n > len(d.lines) {
-		return ""
-	}
-	start, end := d.lines[n-1], len(d.Src)
-	if n < len(d.lines) {
-		end = d.lines[n]
-	}
-	return strings.TrimRight(string(d.Src[start:end]), "\r\n")
-}
-
 // LineStart returns the byte offset at which 1-based line n starts, and false when the document
 // has no such line.
 func (d *Document) LineStart(n int) (int, bool) {

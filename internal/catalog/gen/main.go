@@ -6,11 +6,9 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/policylint/policylint/internal/catalog"
 )
@@ -52,12 +50,5 @@ func run(reference, supplement, note, date, out string) error {
 		}
 		services = catalog.AddSupplement(services, actions)
 	}
-	var b bytes.Buffer
-	if err := catalog.Encode(&b, date, catalog.AWSSource, note, services); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(out, b.Bytes(), 0o644)
+	return catalog.Save(out, date, catalog.AWSSource, note, services)
 }
