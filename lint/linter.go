@@ -32,6 +32,9 @@ const MaxInputBytes = 8 << 20
 type Config struct {
 	// Disable names rules, by code or slug, that do not run.
 	Disable []string
+	// Estimates gives each file's Result the packed size estimate of its first request, as
+	// Linter.Estimate would, computed while the file is linted (for Markdown reports).
+	Estimates bool
 	// Request holds the parameters sent with every policy file (from command-line flags). A
 	// request file carries its own and ignores these, except Operation when set.
 	Request Request
@@ -362,7 +365,14 @@ func (l *Linter) run(pr prepared) {
 		p.checkCustom(l.custom)
 	}
 	p.release()
-	pr.a.byDoc[pr.a.order[0]].Prints = p.prints
+	res := pr.a.byDoc[pr.a.order[0]]
+	if l.cfg.Estimates && !res.estimated && res.Doc != nil && res.Doc.Root != nil {
+		res.estimated = true // the file's first request only, as Estimate takes
+		if e, none := p.estimate(); none == "" {
+			res.Estimate = &e
+		}
+	}
+	res.Prints = p.prints
 	primary := doc
 	if primary == nil {
 		primary = req.doc

@@ -49,11 +49,16 @@ func (l *Linter) Estimate(path string, src []byte) (e pack.Estimate, none string
 		return pack.Estimate{}, "the file holds no policy or request"
 	}
 	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
+	return p.estimate()
+}
+
+// estimate is Estimate of the pass's request.
+func (p *Pass) estimate() (pack.Estimate, string) {
 	r := p.packRequest()
-	if packEmpty(r) && pr.req.op != GetFederationToken {
+	if packEmpty(r) && p.req.op != GetFederationToken {
 		return pack.Estimate{}, "STS returns no PackedPolicySize without a policy, policy ARNs or tags (only GetFederationToken reports 0)"
 	}
-	return l.cfg.model().Estimate(r), ""
+	return p.cfg.model().Estimate(r), ""
 }
 
 // checkPackedSize estimates the packed size and reports it at or above the warning threshold,

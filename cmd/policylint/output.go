@@ -67,29 +67,24 @@ func placeOptions(opts *report.Options) {
 // estimates gives the Markdown report the packed-size estimate of each file named on the
 // command line (not of a file:// policy a request brought in, which its request's estimate
 // covers), as `policylint pack` makes it. Results reach the writers without their source, so
-// record estimates each file as it is linted; the linter and the inputs are set once known.
+// estimates keeps the packed size estimates the linter made of the named inputs (Config.Estimates),
+// for a Markdown report.
 type estimates struct {
-	wanted bool // a Markdown report will ask
-	linter *lint.Linter
+	wanted bool            // a Markdown report will ask
 	inputs map[string]bool // display names, when wanted
 	byPath map[string]pack.Estimate
 }
 
-// record estimates the results of one file while they still hold its source.
+// record keeps the estimates of one file's results.
 func (e *estimates) record(rs []*lint.Result) {
-	if !e.wanted || e.linter == nil {
-		return
-	}
 	for _, r := range rs {
-		if r.Doc == nil || r.Doc.Root == nil || !e.inputs[r.Path] {
+		if r.Estimate == nil || !e.inputs[r.Path] {
 			continue
 		}
-		if est, none := e.linter.Estimate(r.Path, r.Doc.Src); none == "" {
-			if e.byPath == nil {
-				e.byPath = map[string]pack.Estimate{}
-			}
-			e.byPath[r.Path] = est
+		if e.byPath == nil {
+			e.byPath = map[string]pack.Estimate{}
 		}
+		e.byPath[r.Path] = *r.Estimate
 	}
 }
 

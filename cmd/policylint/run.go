@@ -213,7 +213,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg := lint.Config{
 		Disable: *disable, Request: req, RS256Only: *rs256Only, PackedWarn: *packedWarn, Model: model,
 		ReadFile: func(path string) ([]byte, error) { return readConfined(fsys, path) },
-		Catalog:  cat,
+		Catalog:  cat, Estimates: est.wanted,
 	}
 	conf, err := loadConfig(fsys, *configFile, fl, &cfg)
 	if err != nil {
@@ -290,7 +290,6 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		kept = append(kept, rs...)
 	}
-	est.linter = linter
 	if est.wanted {
 		est.inputs = map[string]bool{}
 		for _, f := range inputs.files {

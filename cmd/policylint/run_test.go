@@ -436,3 +436,18 @@ func TestRun_WriteErrorIsExit2(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_MarkdownEstimates: a Markdown report gives each named file's packed size estimate,
+// made while the file is linted; a request STS reports no packed size for has none.
+func TestRun_MarkdownEstimates(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"p.json":       goodPolicy,
+		"no-pack.json": `{"RoleArn": "arn:aws:iam::123456789012:role/ci", "RoleSessionName": "ci"}`,
+	})
+	t.Chdir(dir)
+	r := runWith(t, "", "lint", "--format", "markdown", "p.json", "no-pack.json")
+	table := r.stdout[strings.Index(r.stdout, "#### Packed size (estimated)"):]
+	if !strings.Contains(r.stdout, "#### Packed size (estimated)") || !strings.Contains(table, `| p\.json | 7%`) || strings.Contains(table, "no-pack") {
+		t.Errorf("markdown estimates: want p.json's and not no-pack.json's:\n%s", r.stdout)
+	}
+}
