@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/policylint/policylint/lint"
 )
@@ -106,12 +104,12 @@ func githubCommand(s lint.Severity) string {
 }
 
 // The escapes of the GitHub Actions toolkit (@actions/core): a command's data keeps % from being
-// read as an escape; a property value also keeps : and , from ending the value. Line breaks never
-// get there: escapeControls writes them as \n and \r first, so that nothing from the input can
-// start a line of the log, whether the runner decodes %0A or not.
+// read as an escape; a property value also keeps : and , from ending the value. The toolkit's
+// %0D and %0A are never needed: escapeControls writes line breaks as \n and \r first, so that
+// nothing from the input can start a line of the log, whether the runner decodes %0A or not.
 var (
-	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	dataEscaper     = strings.NewReplacer("%", "%25")
+	propertyEscaper = strings.NewReplacer("%", "%25", ":", "%3A", ",", "%2C")
 )
 
 // escapeData escapes a workflow command's data, the text after ::.
@@ -119,30 +117,3 @@ func escapeData(s string) string { return dataEscaper.Replace(escapeControls(s))
 
 // escapeProperty escapes the value of a workflow command's property.
 func escapeProperty(s string) string { return propertyEscaper.Replace(escapeControls(s)) }
-
-// escapeControls writes what a log or a problem matcher would not take as itself as an escape:
-// control characters as oneLine does (\n, \r, \t, \x1b), and also Unicode format characters
-// (bidirectional overrides, zero-width characters) and line and paragraph separators as \u202e,
-// and bytes that are not UTF-8 as \xff.
-func escapeControls(s string) string {
-	if utf8.ValidString(s) && !strings.ContainsFunc(s, isFormat) {
-		return oneLine(s)
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case isFormat(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return oneLine(b.String())
-}
-
-// isFormat reports a Unicode format character or a line or paragraph separator.
-func isFormat(r rune) bool { return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }

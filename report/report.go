@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policylint/policylint/lint"
@@ -128,13 +129,13 @@ func (t *textWriter) Write(w io.Writer, results []*lint.Result) error {
 				color = ansiYel
 			}
 			fmt.Fprintf(&b, "%s: %s %s\n",
-				t.paint(fmt.Sprintf("%s:%d:%d", oneLine(r.Path), d.Range.Start.Line, d.Range.Start.Column), ansiBold),
-				oneLine(d.Message),
+				t.paint(fmt.Sprintf("%s:%d:%d", escapeControls(r.Path), d.Range.Start.Line, d.Range.Start.Column), ansiBold),
+				escapeControls(d.Message),
 				t.paint(fmt.Sprintf("[%s %s]", d.Code, d.Rule), color))
 			if t.opts.Snippet && r.Doc != nil {
 				t.snippet(&b, r, d.Range, color)
 				for _, rel := range d.Related {
-					fmt.Fprintf(&b, "  %s %s\n", t.paint(fmt.Sprintf("%s:%d:%d:", oneLine(r.Path), rel.Range.Start.Line, rel.Range.Start.Column), ansiDim), oneLine(rel.Message))
+					fmt.Fprintf(&b, "  %s %s\n", t.paint(fmt.Sprintf("%s:%d:%d:", escapeControls(r.Path), rel.Range.Start.Line, rel.Range.Start.Column), ansiDim), escapeControls(rel.Message))
 					t.snippet(&b, r, rel.Range, ansiDim)
 				}
 			}
@@ -233,16 +234,46 @@ func maskWindow(runes []rune, src []byte, from, to int, secrets []lint.Range) {
 	}
 }
 
-// visible shows tabs as one space, so the caret lines up, and control characters as a dot.
+// visible shows tabs as one space, so the caret lines up, and control characters (C0, C1, DEL)
+// and format characters (bidirectional overrides, zero-width characters) as a dot, one column
+// each, so that a snippet can neither drive the terminal nor reorder what it shows.
 func visible(r rune) rune {
 	switch {
 	case r == '\t':
 		return ' '
-	case r < 0x20 || r == 0x7F:
+	case isControl(r) || isFormat(r):
 		return '·'
 	}
 	return r
 }
+
+// escapeControls writes what a terminal, a log or a problem matcher would not take as itself as
+// an escape, for every writer:
+// control characters as oneLine does (\n, \r, \t, \x1b), and also Unicode format characters
+// (bidirectional overrides, zero-width characters) and line and paragraph separators as \u202e,
+// and bytes that are not UTF-8 as \xff.
+func escapeControls(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, isFormat) {
+		return oneLine(s)
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case isFormat(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return oneLine(b.String())
+}
+
+// isFormat reports a Unicode format character or a line or paragraph separator.
+func isFormat(r rune) bool { return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }
 
 // oneLine keeps a message or a path on its line and out of the terminal's control: a message
 // never holds a line break or an escape sequence, but quoted user data and file names are not

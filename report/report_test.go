@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/policylint/policylint/lint"
 )
@@ -84,5 +85,26 @@ func TestText_SnippetMasksSecrets(t *testing.T) {
 	got := lintText(t, src, Options{Snippet: true}, "token-format")
 	if strings.Contains(got, "SECRET") || !strings.Contains(got, "Atza|I•••") {
 		t.Errorf("the token is not masked:\n%s", got)
+	}
+}
+
+// TestText_ControlCharacters: the text writer, which reaches a terminal, escapes what the GitHub
+// writer escapes in paths and messages, and shows control and format characters of a snippet as
+// a dot each, so that no file can drive the terminal or reorder a line on it.
+func TestText_ControlCharacters(t *testing.T) {
+	src := "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"a\u202eb\u009bc\",\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Principal\":\"*\"}]}"
+	got := lintText(t, src, Options{Snippet: true}, "session-principal", "invalid-sid")
+	results := []*lint.Result{{
+		Path:        "evil\u202e.json\x1b[2K",
+		Diagnostics: []lint.Diagnostic{{Code: "PL9000", Rule: "custom/x", Severity: lint.Error, Range: rangeOn(1, 1, 2), Message: "a\u2028b\xffc\u009bd"}},
+	}}
+	got += string(write(t, "text", results))
+	for _, r := range got {
+		if r == '\u202e' || r == '\u009b' || r == '\u2028' || r == 0x1b || r == utf8.RuneError {
+			t.Errorf("%U in the text output:\n%q", r, got)
+		}
+	}
+	if !strings.Contains(got, `evil\u202e.json\x1b[2K`) || !strings.Contains(got, `a\u2028b\xffc\x9bd`) || !strings.Contains(got, `"Sid":"a·b·c"`) {
+		t.Errorf("escapes missing:\n%s", got)
 	}
 }
