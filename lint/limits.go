@@ -142,6 +142,9 @@ func minifiedLength(d *jsonpos.Document) int {
 }
 
 // thousands writes n with comma separators, as AWS's documentation writes limits.
+// Thousands writes n with thousands separated by commas: 1,234,567.
+func Thousands(n int) string { return thousands(n) }
+
 func thousands(n int) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/fsroot"
+	"github.com/policylint/policylint/lint"
 )
 
 const catalogUsage = `Usage:
@@ -131,15 +132,7 @@ func catalogCounts(c *catalog.Catalog) string {
 			actions += len(s.Actions)
 		}
 	}
-	return fmt.Sprintf("%s services, %s actions", thousandsInt(c.Len()), thousandsInt(actions))
-}
-
-func thousandsInt(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return fmt.Sprintf("%s services, %s actions", lint.Thousands(c.Len()), lint.Thousands(actions))
 }
 
 // unwrapURLError words a net/http error as "URL: cause", without the method and quotes.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/policylint/policylint/internal/config"
 	"github.com/policylint/policylint/internal/fsroot"
+	"github.com/policylint/policylint/internal/jsonpos"
 	"github.com/policylint/policylint/internal/quote"
 	"github.com/policylint/policylint/lint"
 )
@@ -105,7 +106,18 @@ func unusedIgnores(fsys *fsroot.FS, f *config.File, l *lint.Linter, cfg lint.Con
 		sev = s
 	}
 	src, _ := fsys.ReadFile(f.Path, config.MaxBytes)
-	at := lineOffsets(src)
+	lines := jsonpos.Text(src)
+	at := func(line, column int) int { // the byte offset of a line and a column in characters
+		off, ok := lines.LineStart(line)
+		if !ok {
+			return len(src)
+		}
+		for c := 1; c < column && off < len(src) && src[off] != '\n' && src[off] != '\r'; c++ {
+			_, size := utf8.DecodeRune(src[off:])
+			off += size
+		}
+		return off
+	}
 	out := lint.NewFileFindings(displayPath(f.Path), rule, sev)
 	for _, i := range unused {
 		ig := f.Ignores[i]
@@ -125,26 +137,4 @@ func displayPath(path string) string {
 		return rel
 	}
 	return path
-}
-
-// lineOffsets returns a function giving the byte offset of a 1-based line and column (in
-// characters) of src: the lines are found once, so many lookups stay linear.
-func lineOffsets(src []byte) func(line, column int) int {
-	starts := []int{0}
-	for i, c := range src {
-		if c == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
-	return func(line, column int) int {
-		if line < 1 || line > len(starts) {
-			return len(src)
-		}
-		off := starts[line-1]
-		for c := 1; c < column && off < len(src) && src[off] != '\n'; c++ {
-			_, size := utf8.DecodeRune(src[off:])
-			off += size
-		}
-		return off
-	}
 }
