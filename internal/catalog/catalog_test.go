@@ -350,3 +350,17 @@ func TestOverlap(t *testing.T) {
 		t.Errorf("budget not honoured: %d left", m.Budget)
 	}
 }
+
+// TestLoad_ErrorsNameThePathOnce: a missing service file is named once in the error, not once by
+// the reader and again by Load.
+func TestLoad_ErrorsNameThePathOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "service-list.json"), []byte(`[{"service":"s3","url":"https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json"}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(OS{}, dir)
+	missing := filepath.Join(dir, "s3", "s3.json")
+	if err == nil || strings.Count(err.Error(), missing) != 1 {
+		t.Errorf("Load = %v, want %s named once", err, missing)
+	}
+}

@@ -106,7 +106,11 @@ func get(ctx context.Context, client *http.Client, u string, limit int64) ([]byt
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%s: %s", u, resp.Status)
 	}
-	return readLimited(resp.Body, limit, u)
+	b, err := readLimited(resp.Body, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", u, err)
+	}
+	return b, nil
 }
 
 // CachePath is where `policylint catalog update` keeps the catalogue: policylint/catalog.bin in

@@ -211,30 +211,41 @@ func Load(fsys FS, dir string) (*Catalog, error) {
 	return c, nil
 }
 
-// readFile reads a regular file of at most limit bytes.
+// readFile reads a regular file of at most limit bytes. Its errors do not name the file: the
+// callers do, once, as fsroot's do not either.
 func readFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, bare(err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, bare(err)
 	}
 	if !info.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
 	}
-	return readLimited(f, limit, path)
+	b, err := readLimited(f, limit)
+	return b, bare(err)
 }
 
-func readLimited(r io.Reader, limit int64, name string) ([]byte, error) {
+// bare is an error without the path an *fs.PathError adds.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d MiB", name, limit>>20)
+		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
 	}
 	return b, nil
 }
