@@ -113,9 +113,9 @@ func (p *Pass) requestContext() map[string]any {
 	return req
 }
 
-// appendJSON writes a parsed value back as JSON: numbers as written (so 1e99999 stays a number
-// the rules can read), strings re-encoded, duplicate keys as parsed (the last one wins for a
-// reader).
+// appendJSON writes a parsed value back as JSON: numbers as written where OPA can hold them
+// (ruleNumber; 1e99999 reaches the rules as the string "1e99999"), strings re-encoded, duplicate
+// keys as parsed (the last one wins for a reader).
 func appendJSON(b []byte, v *jsonpos.Value) []byte {
 	switch v.Kind {
 	case jsonpos.Null:

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -113,7 +112,7 @@ func (e *evaluator) eval(req *ruleproto.Eval) *ruleproto.Evaluated {
 	out := &ruleproto.Evaluated{}
 	e.prints.lines = nil
 	defer func() { out.Prints = e.prints.lines }()
-	policy, err := ast.ValueFromReader(bytes.NewReader(req.Policy))
+	policy, err := policyValue(req.Policy)
 	if err != nil {
 		out.Errors = append(out.Errors, ruleproto.Problem{Msg: "the policy could not be given to the rules: " + oneLine(err.Error())})
 		return out

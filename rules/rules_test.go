@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -412,24 +413,30 @@ func TestLibrary_RegoTests(t *testing.T) {
 // TestServe speaks the worker's protocol end to end, in process.
 func TestServe(t *testing.T) {
 	var in bytes.Buffer
-	enc := json.NewEncoder(&in)
-	enc.Encode(ruleproto.Request{Load: &ruleproto.Load{Rules: []ruleproto.File{{Name: "m.rego", Source: "package main\n\ndeny contains \"x\" if input.Version\n"}}, CPU: time.Second}})
-	enc.Encode(ruleproto.Request{Eval: &ruleproto.Eval{Policy: json.RawMessage(testPolicy), Context: json.RawMessage(`{}`)}})
-	enc.Encode(ruleproto.Request{Test: &ruleproto.Test{}})
+	w := bufio.NewWriter(&in)
+	for _, req := range []ruleproto.Request{
+		{Load: &ruleproto.Load{Rules: []ruleproto.File{{Name: "m.rego", Source: "package main\n\ndeny contains \"x\" if input.Version\n"}}, CPU: time.Second}},
+		{Eval: &ruleproto.Eval{Policy: json.RawMessage(testPolicy), Context: json.RawMessage(`{}`)}},
+		{Test: &ruleproto.Test{}},
+	} {
+		if err := ruleproto.WriteRequest(w, &req); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var out bytes.Buffer
 	if err := Serve(&in, &out); err != nil {
 		t.Fatal(err)
 	}
-	dec := json.NewDecoder(&out)
+	r := bufio.NewReader(&out)
 	var replies []ruleproto.Reply
 	for {
-		var r ruleproto.Reply
-		if err := dec.Decode(&r); err == io.EOF {
+		var reply ruleproto.Reply
+		if err := ruleproto.ReadReply(r, &reply); err == io.EOF {
 			break
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		replies = append(replies, r)
+		replies = append(replies, reply)
 	}
 	if len(replies) != 3 || replies[0].Loaded == nil || len(replies[0].Loaded.Rules) != 1 ||
 		replies[1].Evaluated == nil || len(replies[1].Evaluated.Findings) != 1 || replies[2].Tested == nil {

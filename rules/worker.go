@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"encoding/json"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -13,13 +13,13 @@ import (
 // first request must be a Load. It never reads a file or the environment; the process it runs
 // in is the sandbox (internal/sandbox starts it with limits and stops it when it runs away).
 func Serve(r io.Reader, w io.Writer) error {
-	dec := json.NewDecoder(r)
-	enc := json.NewEncoder(w)
+	in := bufio.NewReaderSize(r, 64<<10)
+	out := bufio.NewWriterSize(w, 64<<10)
 	var c *compiled
 	var e *evaluator
 	for {
 		var req ruleproto.Request
-		if err := dec.Decode(&req); err != nil {
+		if err := ruleproto.ReadRequest(in, &req); err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
@@ -48,7 +48,7 @@ func Serve(r io.Reader, w io.Writer) error {
 		default:
 			reply.Fatal = fmt.Sprintf("unknown request %+v", req)
 		}
-		if err := enc.Encode(&reply); err != nil {
+		if err := ruleproto.WriteReply(out, &reply); err != nil {
 			return err
 		}
 	}

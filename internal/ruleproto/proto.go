@@ -4,20 +4,28 @@
 // types and nothing of OPA, so that the side of policylint that talks to the worker need not link
 // the rule engine's code paths.
 //
-// The parent writes one Request at a time and reads one Reply, as JSON values one after another
-// on the worker's standard input and output. The worker never touches the file system: the
-// parent reads every rule and data file, through the same confined, bounded reader as any
-// input, and sends their text.
+// The parent writes one Request at a time and reads one Reply, on the worker's standard input
+// and output, each framed by WriteRequest and WriteReply: a line of JSON, and after an Eval's
+// line the raw bytes of its policy and context, so that neither side scans a document twice
+// only to find where a message ends. The worker never touches the file system: the parent reads
+// every rule and data file, through the same confined, bounded reader as any input, and sends
+// their text.
 package ruleproto
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"time"
 )
 
 // Version is the conversation's version: a worker answers a Load with the one it speaks, and
 // policylint refuses a worker of another (policylint and policylint-rules from two releases).
-const Version = 1
+// Version 2 frames an Eval's documents as raw bytes after its line.
+const Version = 2
 
 // Request is one message to the worker; exactly one of its fields is set.
 type Request struct {
@@ -102,12 +110,15 @@ type Problem struct {
 
 // Eval evaluates every loaded rule on one document.
 type Eval struct {
-	// Policy is the session policy document, JSON.
-	Policy json.RawMessage `json:"policy"`
+	// Policy is the session policy document, JSON. It travels as raw bytes after the line.
+	Policy json.RawMessage `json:"-"`
 	// Context is what the policylint contract's input holds besides the policy, and what
 	// data.policylint.context holds for the conftest contract: {"path", "kind", "request",
-	// "positions"}.
-	Context json.RawMessage `json:"context"`
+	// "positions"}. It travels as raw bytes after the policy.
+	Context json.RawMessage `json:"-"`
+	// PolicyBytes and ContextBytes are their lengths on the line; WriteRequest sets them.
+	PolicyBytes  int `json:"policy_bytes"`
+	ContextBytes int `json:"context_bytes"`
 	// Path and Dir name the file for data.conftest.file, as conftest does.
 	Path string `json:"path"`
 }
@@ -173,4 +184,108 @@ type Reply struct {
 	Tested    *Tested    `json:"tested,omitempty"`
 	// Fatal is a request the worker could not handle at all.
 	Fatal string `json:"fatal,omitempty"`
+}
+
+// MaxMessage bounds a message's line and an Eval's documents: far beyond any policy, request or
+// rule set policylint reads (its inputs are bounded well below), and far below what would let
+// a worker's answer, made by user rules, exhaust policylint's memory.
+const MaxMessage = 256 << 20
+
+// WriteRequest writes req as one line of JSON and, for an Eval, its policy and context after
+// the line, and flushes w.
+func WriteRequest(w *bufio.Writer, req *Request) error {
+	if e := req.Eval; e != nil {
+		e.PolicyBytes, e.ContextBytes = len(e.Policy), len(e.Context)
+	}
+	if err := writeLine(w, req); err != nil {
+		return err
+	}
+	if e := req.Eval; e != nil {
+		if _, err := w.Write(e.Policy); err != nil {
+			return err
+		}
+		if _, err := w.Write(e.Context); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+// ReadRequest reads what WriteRequest wrote. At the end of r it returns io.EOF.
+func ReadRequest(r *bufio.Reader, req *Request) error {
+	if err := readLine(r, req, MaxMessage); err != nil {
+		return err
+	}
+	e := req.Eval
+	if e == nil {
+		return nil
+	}
+	if e.PolicyBytes < 0 || e.ContextBytes < 0 || e.PolicyBytes > MaxMessage-e.ContextBytes {
+		return fmt.Errorf("an evaluation of %d and %d bytes: at most %d in all are read", e.PolicyBytes, e.ContextBytes, MaxMessage)
+	}
+	buf := make([]byte, e.PolicyBytes+e.ContextBytes)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return fmt.Errorf("reading an evaluation's documents: %w", noEOF(err))
+	}
+	e.Policy, e.Context = buf[:e.PolicyBytes:e.PolicyBytes], buf[e.PolicyBytes:]
+	return nil
+}
+
+// WriteReply writes reply as one line of JSON and flushes w.
+func WriteReply(w *bufio.Writer, reply *Reply) error {
+	if err := writeLine(w, reply); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// ReadReply reads what WriteReply wrote: a line of at most MaxMessage bytes, for the worker's
+// answers hold what user rules made.
+func ReadReply(r *bufio.Reader, reply *Reply) error { return readLine(r, reply, MaxMessage) }
+
+// writeLine writes v's JSON, which holds no raw newline (encoding/json escapes every control
+// character in a string), and a newline.
+func writeLine(w *bufio.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	return w.WriteByte('\n')
+}
+
+// readLine reads one line of at most limit bytes and decodes it into v. At the end of r,
+// before any byte of a line, it returns io.EOF.
+func readLine(r *bufio.Reader, v any, limit int) error {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(line)+len(chunk) > limit {
+			return fmt.Errorf("a message of over %d bytes", limit)
+		}
+		switch {
+		case err == nil && line == nil:
+			line = chunk // the usual case: the whole line in the buffer, decoded before the next read
+		case err == nil || errors.Is(err, bufio.ErrBufferFull):
+			line = append(line, chunk...)
+		case errors.Is(err, io.EOF) && len(line)+len(chunk) == 0:
+			return io.EOF
+		default:
+			return noEOF(err)
+		}
+		if err == nil {
+			break
+		}
+	}
+	return json.Unmarshal(bytes.TrimSuffix(line, []byte("\n")), v)
+}
+
+// noEOF words an end of input inside a message as what it is.
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }

@@ -16,7 +16,6 @@ package sandbox
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -263,8 +262,8 @@ func (r *Rules) spawn() (*worker, *ruleproto.Loaded, error) {
 type worker struct {
 	cmd    *exec.Cmd
 	in     io.WriteCloser
-	enc    *json.Encoder
-	dec    *json.Decoder
+	w      *bufio.Writer
+	r      *bufio.Reader
 	stderr *head
 	exited chan struct{}
 }
@@ -282,7 +281,7 @@ func startWorker(opts Options) (*worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &worker{cmd: cmd, in: in, enc: json.NewEncoder(in), dec: json.NewDecoder(bufio.NewReader(out)), stderr: &head{max: 4096}, exited: make(chan struct{})}
+	w := &worker{cmd: cmd, in: in, w: bufio.NewWriterSize(in, 64<<10), r: bufio.NewReaderSize(out, 64<<10), stderr: &head{max: 4096}, exited: make(chan struct{})}
 	cmd.Stderr = w.stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the rule worker: %w", err)
@@ -299,13 +298,17 @@ func startWorker(opts Options) (*worker, error) {
 func (w *worker) call(req ruleproto.Request, reply *ruleproto.Reply, budget time.Duration) *Failure {
 	done := make(chan error, 1)
 	go func() {
-		if err := w.enc.Encode(req); err != nil {
+		if err := ruleproto.WriteRequest(w.w, &req); err != nil {
 			done <- err
 			return
 		}
-		done <- w.dec.Decode(reply)
+		done <- ruleproto.ReadReply(w.r, reply)
 	}()
-	startCPU, haveCPU := childCPU(w.cmd.Process.Pid)
+	// The worker's CPU time is first read at the first tick, not now: most calls end before
+	// it, and need no read of /proc at all. What the worker spent before that tick, at most a
+	// tick of each of its threads, is inside the margin over the budget.
+	startCPU, haveCPU := time.Duration(0), false
+	first := true
 	limitCPU := budget + budget/2 + 500*time.Millisecond
 	backstop := time.NewTimer(max(30*time.Second, 20*budget))
 	defer backstop.Stop()
@@ -321,6 +324,11 @@ func (w *worker) call(req ruleproto.Request, reply *ruleproto.Reply, budget time
 			<-w.exited
 			return &Failure{Msg: "the rule worker stopped: " + w.why()}
 		case <-tick.C:
+			if first {
+				first = false
+				startCPU, haveCPU = childCPU(w.cmd.Process.Pid)
+				continue
+			}
 			if !haveCPU {
 				continue
 			}
