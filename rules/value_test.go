@@ -14,10 +14,10 @@ import (
 func TestPolicyValue_AgreesWithOPA(t *testing.T) {
 	inputs := []string{
 		`{}`, `[]`, `null`, `true`, `"s"`, `0`,
-		`{"a":1,"a":2}`,                  // the last duplicate wins
+		`{"a":1,"a":2}`, // the last duplicate wins
 		`{"a":{"b":[1,2,{"c":null}]},"a":false}`,
 		`{"n":[1e400,-0,0.1,12345678901234567890123,1E-5]}`, // numbers as written
-		`{"s":"\u00e9\ud83d\ude00\n\t\"\\\/"}`,             // escapes, a surrogate pair
+		`{"s":"\u00e9\ud83d\ude00\n\t\"\\\/"}`,              // escapes, a surrogate pair
 		"{\"bad\":\"\xff\xfe\",\"k\xc3\":1}",                // invalid UTF-8 becomes U+FFFD
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"${aws:username}"}}}]}`,
 	}
