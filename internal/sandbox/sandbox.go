@@ -294,54 +294,73 @@ func startWorker(opts Options) (*worker, error) {
 }
 
 // call sends a request and reads the reply, killing the worker when its CPU time passes budget
-// by a margin, or when the wall-clock backstop passes.
+// by a margin, or when the wall-clock backstop passes. The watch is a timer, not a goroutine: a
+// call that ends before its first tick (most do) costs no read of /proc and no wake-up.
 func (w *worker) call(req ruleproto.Request, reply *ruleproto.Reply, budget time.Duration) *Failure {
-	done := make(chan error, 1)
-	go func() {
-		if err := ruleproto.WriteRequest(w.w, &req); err != nil {
-			done <- err
+	limitCPU := budget + budget/2 + 500*time.Millisecond
+	backstop := max(30*time.Second, 20*budget)
+	started := time.Now()
+	var (
+		mu       sync.Mutex
+		done     bool
+		stopped  *Failure // why the watch killed the worker
+		startCPU time.Duration
+		haveCPU  bool
+		first    = true
+		timer    *time.Timer
+	)
+	watch := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if done {
 			return
 		}
-		done <- ruleproto.ReadReply(w.r, reply)
-	}()
-	// The worker's CPU time is first read at the first tick, not now: most calls end before
-	// it, and need no read of /proc at all. What the worker spent before that tick, at most a
-	// tick of each of its threads, is inside the margin over the budget.
-	startCPU, haveCPU := time.Duration(0), false
-	first := true
-	limitCPU := budget + budget/2 + 500*time.Millisecond
-	backstop := time.NewTimer(max(30*time.Second, 20*budget))
-	defer backstop.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-done:
-			if err == nil {
-				return nil
-			}
-			w.kill()
-			<-w.exited
-			return &Failure{Msg: "the rule worker stopped: " + w.why()}
-		case <-tick.C:
-			if first {
-				first = false
-				startCPU, haveCPU = childCPU(w.cmd.Process.Pid)
-				continue
-			}
-			if !haveCPU {
-				continue
-			}
+		switch {
+		case time.Since(started) > backstop:
+			stopped = &Failure{Timeout: true, Msg: fmt.Sprintf("the rules did not finish within %s and were stopped", backstop)}
+		case first:
+			// The worker's CPU time is first read at the first tick: what it spent before, at
+			// most a tick of each of its threads, is inside the margin over the budget.
+			first = false
+			startCPU, haveCPU = childCPU(w.cmd.Process.Pid)
+		case haveCPU:
 			if now, ok := childCPU(w.cmd.Process.Pid); ok && now-startCPU > limitCPU {
-				w.kill()
-				return &Failure{Timeout: true, Msg: fmt.Sprintf("the rules ran past their CPU budget of %s inside one call and were stopped", budget)}
+				stopped = &Failure{Timeout: true, Msg: fmt.Sprintf("the rules ran past their CPU budget of %s inside one call and were stopped", budget)}
 			}
-		case <-backstop.C:
-			w.kill()
-			return &Failure{Timeout: true, Msg: fmt.Sprintf("the rules did not finish within %s and were stopped", max(30*time.Second, 20*budget))}
 		}
+		if stopped != nil {
+			w.kill() // the pipes break, and the call below returns
+			return
+		}
+		timer.Reset(watchTick)
 	}
+	mu.Lock()
+	timer = time.AfterFunc(watchTick, watch)
+	mu.Unlock()
+
+	err := ruleproto.WriteRequest(w.w, &req)
+	if err == nil {
+		err = ruleproto.ReadReply(w.r, reply)
+	}
+
+	mu.Lock()
+	done = true
+	timer.Stop()
+	f := stopped
+	mu.Unlock()
+	switch {
+	case f != nil:
+		return f
+	case err != nil:
+		w.kill()
+		<-w.exited
+		return &Failure{Msg: "the rule worker stopped: " + w.why()}
+	}
+	return nil
 }
+
+// watchTick is how often a call's watch reads the worker's CPU time.
+const watchTick = 20 * time.Millisecond
 
 // why words how a worker ended, from its exit status and the last line it wrote, which is
 // policylint's own code (a Go fatal error), never user data beyond a rule's message.
