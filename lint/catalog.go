@@ -94,38 +94,61 @@ func (p *Pass) resolve(action string) *resolved {
 	}
 	var r *resolved
 	if action != "*" && wellFormedAction(action) {
-		r = p.resolveExact(action)
+		r = p.resolveCached(action)
 	}
 	sem.actions[action] = r
 	return r
 }
 
-// resolveExact is resolveAction through exactActions for a name without wildcards.
-func (p *Pass) resolveExact(action string) *resolved {
-	if strings.ContainsAny(action, "*?") {
+// resolveCached is resolveAction through actionCache.
+func (p *Pass) resolveCached(action string) *resolved {
+	if len(action) > maxCachedAction {
 		return p.resolveAction(action)
 	}
+	sem := p.sem()
 	key := exactKey{p.catalog(), action}
-	if r, ok := exactActions.Load(key); ok {
-		return r.(*resolved)
+	if e, ok := actionCache.Load(key); ok {
+		c := e.(cachedAction)
+		if sem.steps < c.cost {
+			sem.steps = -1 // as resolving it again would leave it: the budget runs out on the way
+			return nil
+		}
+		sem.steps -= c.cost
+		return c.r
 	}
+	action = strings.Clone(action) // the value may share its file's text: the cache must not keep it
+	before := sem.steps
 	r := p.resolveAction(action)
-	if r != nil && exactActionsStored.Add(1) <= maxExactActions {
-		exactActions.Store(key, r)
+	if r != nil && actionCacheBytes.Add(int64(len(action)+8*len(r.actions)+cachedActionOverhead)) <= maxActionCacheBytes {
+		key.action = action
+		actionCache.Store(key, cachedAction{r, before - sem.steps})
 	}
 	return r
 }
 
-// exactActions holds what the catalogue says of action names without wildcards, for every pass
-// of the process: the same names come back in file after file (s3:GetObject), and resolving one
-// spends no budget, so the answer is the same in every pass. At most maxExactActions are kept,
-// so that a hostile tree of distinct names costs no more memory than its passes.
+// actionCache holds what the catalogue says of action values for every pass of the process: the
+// same values come back in file after file (s3:GetObject, ec2:Describe*), and the answer is the
+// same in every pass. A wildcard's answer costs budget steps (actionBudget); a pass that takes it
+// from the cache is charged the steps resolving it took, and gets nil when its budget is short
+// of them, exactly as resolving it again would: a file's findings never depend on which files
+// were linted before it. Values longer than maxCachedAction (no IAM action is near it) are not
+// kept, and the whole cache holds at most maxActionCacheBytes, so that a hostile tree of
+// distinct names costs no more memory than its passes.
 var (
-	exactActions       sync.Map // exactKey → *resolved
-	exactActionsStored atomic.Int64
+	actionCache      sync.Map // exactKey → cachedAction
+	actionCacheBytes atomic.Int64
 )
 
-const maxExactActions = 1 << 16
+type cachedAction struct {
+	r    *resolved
+	cost int // the budget steps resolving it took
+}
+
+const (
+	maxCachedAction      = 256
+	maxActionCacheBytes  = 32 << 20
+	cachedActionOverhead = 256 // the entry, its key and its resolved value, roughly
+)
 
 type exactKey struct {
 	cat    *catalog.Catalog

@@ -186,6 +186,45 @@ func TestUnknownAction_Budget(t *testing.T) {
 	}
 }
 
+// TestActionCache_ChargesTheBudget: a wildcard taken from the process's cache costs a pass the
+// steps resolving it would, and is unjudged exactly when resolving it would run out of budget,
+// so that no file's findings depend on the files linted before it.
+func TestActionCache_ChargesTheBudget(t *testing.T) {
+	l, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := func(steps int) *Pass {
+		p := &Pass{cfg: &l.cfg}
+		p.sem().steps = steps
+		return p
+	}
+	const action = "ec2:Describe*"
+	truth := pass(actionBudget)
+	want := truth.resolveAction(action)
+	cost := actionBudget - truth.sem().steps
+	if want == nil || cost <= 0 || len(want.actions) < 10 {
+		t.Fatalf("%s: %v, %d steps", action, want, cost)
+	}
+	pass(actionBudget).resolveCached(action) // in the cache from here on
+	for _, steps := range []int{-1, 0, cost - 1, cost, cost + 1, actionBudget} {
+		cold, warm := pass(steps), pass(steps)
+		rc, rw := cold.resolveAction(action), warm.resolveCached(action)
+		cs, ws := cold.sem().steps, warm.sem().steps
+		if (rc == nil) != (rw == nil) || (cs < 0) != (ws < 0) || (rc != nil && (cs != ws || len(rc.actions) != len(rw.actions))) {
+			t.Errorf("budget %d: resolved %v, %d left; from the cache %v, %d left", steps, rc != nil, cs, rw != nil, ws)
+		}
+	}
+	// A value no IAM action is near in length is resolved, not kept.
+	long := "s3:" + strings.Repeat("Get", 100) + "*"
+	if pass(actionBudget).resolveCached(long) == nil {
+		t.Fatalf("%.20s… unresolved", long)
+	}
+	if _, kept := actionCache.Load(exactKey{pass(0).catalog(), long}); kept {
+		t.Errorf("a %d-byte value was kept in the cache", len(long))
+	}
+}
+
 // TestActionResourceMismatch_Budget checks that ARN matching gives up silently once its budget
 // is spent: a hostile policy costs bounded time and gets no finding it has not earned.
 func TestActionResourceMismatch_Budget(t *testing.T) {
