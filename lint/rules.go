@@ -87,7 +87,7 @@ const (
 	srcAssumeRole  = "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"
 	srcSAML        = "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html"
 	srcIdentifiers = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns"
-	srcTagRules    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating"
+	srcTagRules    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules"
 	srcSessionTags = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"
 	srcCLIInput    = "https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-skeleton.html"
 	srcElements    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html"

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -88,6 +89,34 @@ func TestGolden_Requests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGolden_Paths: a PATH that yields no file to lint (a folder of no file policylint reads,
+// one of JSON or YAML that holds no policy, a missing path) is reported on stderr and exits 2,
+// never a silent exit 0. Each folder of testdata/paths, and a path that does not exist, is
+// linted; the transcript (command, exit code, stderr, stdout) equals paths.golden.
+func TestGolden_Paths(t *testing.T) {
+	dirs, _ := filepath.Glob("../../testdata/paths/*")
+	var names []string
+	for _, d := range dirs {
+		if info, err := os.Stat(d); err == nil && info.IsDir() {
+			names = append(names, filepath.Base(d))
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no folders in testdata/paths")
+	}
+	t.Chdir("../../testdata/paths")
+	var transcript bytes.Buffer
+	for _, name := range append(names, "missing") {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"lint", name}, nil, &stdout, &stderr)
+		if code != exitUsage {
+			t.Errorf("lint %s: exit %d, want %d", name, code, exitUsage)
+		}
+		fmt.Fprintf(&transcript, "$ policylint lint %s\nexit %d\n%s%s\n", name, code, stderr.String(), stdout.String())
+	}
+	compareGolden(t, "paths.golden", transcript.Bytes())
 }
 
 // inputs lists the files of a golden folder policylint reads, sorted.
