@@ -49,6 +49,10 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 	case "update":
 		return runCatalogUpdate(args[1:], stdout, stderr)
 	case "show":
+		if len(args) == 2 && (args[1] == "-h" || args[1] == "--help") {
+			fmt.Fprint(stdout, catalogUsage)
+			return exitOK
+		}
 		if len(args) > 1 {
 			fmt.Fprintf(stderr, "policylint: catalog show: unexpected arguments %q\n", args[1:])
 			return exitUsage

@@ -155,9 +155,14 @@ func runRuleTests(args []string, stdout, stderr io.Writer) int {
 	run := fl.String("run", "", "run only the tests whose name matches this regular expression")
 	coverage := fl.Bool("coverage", false, "report the share of rule lines the tests reach")
 	verbose := fl.BoolP("verbose", "v", false, "list passing tests too")
+	help := fl.BoolP("help", "h", false, "show this help")
 	if err := fl.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "policylint: rules test: %v\n%s", err, rulesUsage)
 		return exitUsage
+	}
+	if *help {
+		fmt.Fprint(stdout, rulesUsage)
+		return exitOK
 	}
 	dirs := append(fl.Args(), *custom.dirs...)
 	if len(dirs) == 0 {

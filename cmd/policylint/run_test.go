@@ -451,3 +451,21 @@ func TestRun_MarkdownEstimates(t *testing.T) {
 		t.Errorf("markdown estimates: want p.json's and not no-pack.json's:\n%s", r.stdout)
 	}
 }
+
+// TestHelp_EverySubcommand: -h and --help on every command and subcommand print a usage on
+// stdout and exit 0, as `lint -h` does; none is an error.
+func TestHelp_EverySubcommand(t *testing.T) {
+	var cmds [][]string
+	for _, c := range commands {
+		cmds = append(cmds, []string{c.name})
+	}
+	cmds = append(cmds, []string{"rules", "explain"}, []string{"rules", "test"}, []string{"catalog", "update"}, []string{"catalog", "show"})
+	for _, cmd := range cmds {
+		for _, h := range []string{"-h", "--help"} {
+			r := runWith(t, "", append(append([]string(nil), cmd...), h)...)
+			if r.code != exitOK || r.stdout == "" || r.stderr != "" {
+				t.Errorf("policylint %s %s: exit %d, stdout %d bytes, stderr %q", strings.Join(cmd, " "), h, r.code, len(r.stdout), r.stderr)
+			}
+		}
+	}
+}
