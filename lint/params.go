@@ -313,6 +313,21 @@ func (w *paramWalker) walkFlags() {
 	if r.op == GetFederationToken && len(r.transitive) > 0 {
 		w.add("param-unknown", place{}, "--transitive-tag-key is not a parameter of GetFederationToken: it cannot set session tags as transitive")
 	}
+	// AssumeRoleWithSAML and AssumeRoleWithWebIdentity have neither Tags nor TransitiveTagKeys:
+	// their session tags come from the identity provider (STS API Reference, both operations).
+	if from, ok := map[Operation]string{
+		AssumeRoleWithSAML:        "the assertion's PrincipalTag and TransitiveTagKeys attributes",
+		AssumeRoleWithWebIdentity: "the token's https://aws.amazon.com/tags claim",
+	}[r.op]; ok {
+		for _, f := range []struct {
+			flag string
+			n    int
+		}{{"--tag", len(r.tags)}, {"--transitive-tag-key", len(r.transitive)}} {
+			if f.n > 0 {
+				w.add("param-unknown", place{}, "%s is not a parameter of %s: its session tags come from %s, not from the request", f.flag, r.op, from)
+			}
+		}
+	}
 }
 
 // quoteShort quotes user data for a message, cut to 64 characters.
