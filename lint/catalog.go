@@ -260,7 +260,7 @@ func checkUnknownService(p *Pass) {
 			return
 		}
 		at := p.valueAt(v)
-		if p.full(at) {
+		if p.full(p.rule.Severity, at) {
 			return // past the rule's cap: counted, not worded (a suggestion costs an edit distance per service)
 		}
 		var msg string
@@ -302,7 +302,7 @@ func checkUnknownAction(p *Pass) {
 			return
 		}
 		at := p.valueAt(v)
-		if p.full(at) {
+		if p.full(p.rule.Severity, at) {
 			return // past the rule's cap: counted, not worded
 		}
 		where := "of " + r.services[0].Name
@@ -365,7 +365,7 @@ func (p *Pass) reportf(at place, format string, args ...any) {
 
 // reportSeverityf is reportf at another severity than the rule's.
 func (p *Pass) reportSeverityf(sev Severity, at place, format string, args ...any) {
-	if !p.full(at) {
+	if !p.full(sev, at) {
 		p.reportAtSeverity(sev, at, fmt.Sprintf(format, args...))
 	}
 }

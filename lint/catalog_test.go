@@ -186,6 +186,36 @@ func TestUnknownAction_Budget(t *testing.T) {
 	}
 }
 
+// TestCap_TakesTheSeverityOfWhatItCounts: the finding that stands for findings past a rule's cap
+// has the highest severity of those it counts, not the rule's default: 25 actions that only
+// the reference's empty resource column says grant nothing on an ARN are info, and so is their
+// count.
+func TestCap_TakesTheSeverityOfWhatItCounts(t *testing.T) {
+	var actions []string
+	for _, a := range []string{"Instances", "Volumes", "Snapshots", "Images", "Subnets", "Vpcs", "SecurityGroups", "KeyPairs",
+		"Addresses", "Regions", "AvailabilityZones", "Tags", "RouteTables", "NetworkInterfaces", "InternetGateways",
+		"NatGateways", "LaunchTemplates", "InstanceTypes", "InstanceStatus", "VpcEndpoints", "NetworkAcls", "DhcpOptions",
+		"AccountAttributes", "SpotInstanceRequests", "PlacementGroups"} {
+		actions = append(actions, "ec2:Describe"+a)
+	}
+	policy := statementPolicy(fmt.Sprintf(`{"Effect": "Allow", "Action": ["%s"], "Resource": "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc"}`, strings.Join(actions, `", "`)))
+	ds := lintRule(t, nil, "action-resource-mismatch", policy)
+	if len(ds) != maxPerRule+1 || !strings.Contains(ds[maxPerRule].Message, "5 more action-resource-mismatch findings") {
+		t.Fatalf("%d findings: %+v", len(ds), ds)
+	}
+	for _, d := range ds {
+		if d.Severity != Info {
+			t.Errorf("%s: %s, want info", d.Message, d.Severity)
+		}
+	}
+	// One warning past the cap makes the count a warning.
+	policy = statementPolicy(fmt.Sprintf(`{"Effect": "Allow", "Action": ["%s", "s3:GetObject"], "Resource": "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc"}`, strings.Join(actions, `", "`)))
+	ds = lintRule(t, nil, "action-resource-mismatch", policy)
+	if last := ds[len(ds)-1]; last.Severity != Warning || !strings.Contains(last.Message, "6 more") {
+		t.Errorf("the count: %s %q, want a warning for 6", last.Severity, last.Message)
+	}
+}
+
 // TestActionCache_ChargesTheBudget: a wildcard taken from the process's cache costs a pass the
 // steps resolving it would, and is unjudged exactly when resolving it would run out of budget,
 // so that no file's findings depend on the files linted before it.

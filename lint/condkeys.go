@@ -195,7 +195,7 @@ func checkUnknownGlobalKey(p *Pass) {
 			return
 		}
 		at := p.keyAt(e.key)
-		if p.full(at) {
+		if p.full(p.rule.Severity, at) {
 			return // past the rule's cap: counted, not worded
 		}
 		if k.retired != "" {
@@ -240,7 +240,7 @@ func checkUnknownConditionKey(p *Pass) {
 			return
 		}
 		at := p.keyAt(e.key)
-		if p.full(at) {
+		if p.full(p.rule.Severity, at) {
 			return // past the rule's cap: counted, not worded (the suggestions cost an edit distance per name)
 		}
 		prefix, _, _ := strings.Cut(name, ":")

@@ -299,7 +299,7 @@ func (p *Pass) customStart(f ruleproto.Finding) int {
 // reportCustomFinding reports a custom finding at its place.
 func (p *Pass) reportCustomFinding(f ruleproto.Finding) {
 	at, exact := p.customPlace(f)
-	if p.full(at) {
+	if p.full(p.rule.Severity, at) {
 		return
 	}
 	ptr := f.Pointer

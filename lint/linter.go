@@ -404,10 +404,11 @@ type Pass struct {
 	prints  []string   // what custom rules' print() wrote
 	stmts   *[]stmt    // the statements of stmtsOf, found once (statements)
 	stmtsOf *jsonpos.Document
-	// n counts the running rule's findings, and over is where the first one past maxPerRule
-	// would have been.
-	n    int
-	over place
+	// n counts the running rule's findings, over is where the first one past maxPerRule
+	// would have been, and overSev the highest severity of those past it.
+	n       int
+	over    place
+	overSev Severity
 
 	semantics *semantics // what the catalogue checks share (catalog.go)
 }
@@ -433,21 +434,28 @@ type pendingRelated struct {
 	message string
 }
 
-// full counts a finding past the running rule's cap, and reports whether it is one, before a
-// check's place is resolved to a pointer: a hostile file may hold millions.
-func (p *Pass) full(pl place) bool {
+// full counts a finding of severity sev past the running rule's cap, and reports whether it is
+// one, before a check's place is resolved to a pointer: a hostile file may hold millions.
+func (p *Pass) full(sev Severity, pl place) bool {
 	if p.n < maxPerRule {
 		return false
 	}
-	if p.n++; p.n == maxPerRule+1 {
-		p.over = pl
-	}
+	p.countOver(sev, pl)
 	return true
+}
+
+// countOver counts a finding past the cap: where the first was, and the highest severity, which
+// the finding that stands for them all takes (109 info findings past the cap are no warning).
+func (p *Pass) countOver(sev Severity, pl place) {
+	if p.n++; p.n == maxPerRule+1 {
+		p.over, p.overSev = pl, sev
+	}
+	p.overSev = max(p.overSev, sev)
 }
 
 // Report records a finding about the value at pointer of the policy document.
 func (p *Pass) Report(pointer, msg string) {
-	if p.full(place{p.Doc, 0, 0}) {
+	if p.full(p.rule.Severity, place{p.Doc, 0, 0}) {
 		return
 	}
 	start, end := 0, len(p.Doc.Src)
@@ -460,7 +468,7 @@ func (p *Pass) Report(pointer, msg string) {
 // ReportSpan records a finding about the bytes [start, end) of the policy document; its pointer
 // is that of the innermost value holding start.
 func (p *Pass) ReportSpan(start, end int, msg string, related ...pendingRelated) {
-	if p.full(place{p.Doc, start, end}) {
+	if p.full(p.rule.Severity, place{p.Doc, start, end}) {
 		return
 	}
 	ptr, _, _ := p.Doc.Enclosing(start)
@@ -475,7 +483,7 @@ func (p *Pass) reportAt(pl place, msg string, related ...pendingRelated) {
 // reportAtSeverity records a finding about a request parameter at another severity than its
 // rule's default.
 func (p *Pass) reportAtSeverity(sev Severity, pl place, msg string, related ...pendingRelated) {
-	if p.full(pl) {
+	if p.full(sev, pl) {
 		return
 	}
 	ptr := ""
@@ -514,12 +522,11 @@ func (p *Pass) add(pl place, pointer, in, msg string, related []pendingRelated) 
 // only counts them, for flushCap. Every finding goes through here, so that no check can flood
 // the output: a hostile file costs at most maxPerRule findings of maxMessage bytes per rule.
 func (p *Pass) addSeverity(sev Severity, pl place, pointer, in, msg string, related []pendingRelated) {
-	if p.n++; p.n > maxPerRule {
-		if p.n == maxPerRule+1 {
-			p.over = pl
-		}
+	if p.n >= maxPerRule {
+		p.countOver(sev, pl)
 		return
 	}
+	p.n++
 	if len(related) > maxPerRule {
 		related = related[:maxPerRule]
 	}
@@ -549,7 +556,7 @@ func (p *Pass) flushCap() {
 		if at.doc == p.Doc {
 			in = p.in
 		}
-		p.addSeverity(p.rule.Severity, at, ptr, in, capMessage(n, p.rule.Slug), nil)
+		p.addSeverity(p.overSev, at, ptr, in, capMessage(n, p.rule.Slug), nil)
 		p.diags[len(p.diags)-1].diag.more = n
 	}
 	p.n = 0

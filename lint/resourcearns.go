@@ -158,7 +158,7 @@ func checkARNResourceType(p *Pass) {
 				return
 			}
 			at := p.valueAt(v)
-			if p.full(at) {
+			if p.full(p.rule.Severity, at) {
 				return // past the rule's cap: counted, not explained (arnMismatch matches again)
 			}
 			p.reportf(at, "%s %s %s", el, quoteShort(v.Str), arnMismatch(m, a, formats, p.inCatalog()))
@@ -257,16 +257,16 @@ func checkActionResourceMismatch(p *Pass) {
 				continue
 			}
 			at := p.valueAt(v)
-			if p.full(at) {
+			// When the only evidence is an empty column of the reference (AWS's own managed
+			// policies often scope such actions to ARNs), it is advice, not a warning.
+			sev := p.rule.Severity
+			if starOnly(r.actions) {
+				sev = Info
+			}
+			if p.full(sev, at) {
 				continue // past the rule's cap: counted, not worded
 			}
-			if starOnly(r.actions) {
-				// The only evidence is an empty column of the reference, and AWS's own managed
-				// policies often scope such actions to ARNs: advice, not a warning.
-				p.reportAtSeverity(Info, at, actionMismatch(v.Str, r, effect, p.inCatalog()))
-				continue
-			}
-			p.reportAt(at, actionMismatch(v.Str, r, effect, p.inCatalog()))
+			p.reportAtSeverity(sev, at, actionMismatch(v.Str, r, effect, p.inCatalog()))
 		}
 	})
 }
