@@ -77,8 +77,11 @@ func TestConfinement_NothingOutsideIsRead(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, r.stdout)
 		}
 	}
-	if strings.Contains(r.stdout, "outdir") {
+	if strings.Contains(r.stdout, "outdir/") {
 		t.Errorf("a linked folder was entered:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "policies/outdir:1:1: symbolic link leads outside the repository") {
+		t.Errorf("the folder linked out of the repository is not reported:\n%s", r.stdout)
 	}
 }
 

@@ -227,7 +227,8 @@ type Entry struct {
 // Walk calls fn for each file below dir (a path relative to the working folder, or absolute) in
 // lexical order, entering the folders enter accepts by name and no linked folder. keep says
 // which file names to report; links are reported with Link set, and Outside when they lead out
-// of the root or nowhere. fn's error stops the walk; an unreadable folder is reported through
+// of the root or nowhere, and so is a link of a name without an extension (a folder, likely)
+// that leads out of the root or nowhere. fn's error stops the walk; an unreadable folder is reported through
 // onErr and skipped.
 func (f *FS) Walk(dir string, keep, enter func(name string) bool, fn func(Entry) error, onErr func(path string, err error)) error {
 	r, rel, err := f.locate(dir)
@@ -251,7 +252,17 @@ func (f *FS) Walk(dir string, keep, enter func(name string) bool, fn func(Entry)
 			return nil
 		}
 		if !keep(d.Name()) {
-			return nil
+			// A link that is not a file to keep may be a folder the walk would have entered:
+			// one that leads outside the root or nowhere is reported, so that a folder linked
+			// out of the repository is not skipped without a word. Only names without an
+			// extension are taken for folders: its target, outside, is not looked at.
+			if d.Type()&fs.ModeSymlink == 0 || strings.Contains(d.Name(), ".") || !enter(d.Name()) {
+				return nil
+			}
+			if info, err := r.r.Stat(filepath.FromSlash(p)); err == nil && (info.IsDir() || !keep(d.Name())) {
+				return nil
+			}
+			return fn(Entry{Path: shown, Link: true, Outside: true})
 		}
 		e := Entry{Path: shown}
 		if d.Type()&fs.ModeSymlink != 0 {
