@@ -109,7 +109,7 @@ func (p *Pass) resolveCached(action string) *resolved {
 	key := exactKey{p.catalog(), action}
 	if e, ok := actionCache.Load(key); ok {
 		c := e.(cachedAction)
-		if sem.steps < c.cost {
+		if c.cost > 0 && sem.steps < c.cost {
 			sem.steps = -1 // as resolving it again would leave it: the budget runs out on the way
 			return nil
 		}
@@ -121,17 +121,32 @@ func (p *Pass) resolveCached(action string) *resolved {
 	r := p.resolveAction(action)
 	if r != nil && actionCacheBytes.Add(int64(len(action)+8*len(r.actions)+cachedActionOverhead)) <= maxActionCacheBytes {
 		key.action = action
-		actionCache.Store(key, cachedAction{r, before - sem.steps})
+		actionCache.Store(key, cachedAction{detach(r), before - sem.steps})
 	}
 	return r
+}
+
+// detach copies r out of its pass's slab, so that the cache keeps r alone, not the chunk of
+// other values (and the strings they hold, of any length) the slab carved it from.
+func detach(r *resolved) *resolved {
+	c := new(resolved)
+	*c = *r
+	if len(r.services) == 1 && &r.services[0] == &r.oneService[0] {
+		c.services = c.oneService[:]
+	}
+	if len(r.actions) == 1 && &r.actions[0] == &r.oneAction[0] {
+		c.actions = c.oneAction[:]
+	}
+	return c
 }
 
 // actionCache holds what the catalogue says of action values for every pass of the process: the
 // same values come back in file after file (s3:GetObject, ec2:Describe*), and the answer is the
 // same in every pass. A wildcard's answer costs budget steps (actionBudget); a pass that takes it
 // from the cache is charged the steps resolving it took, and gets nil when its budget is short
-// of them, exactly as resolving it again would: a file's findings never depend on which files
-// were linted before it. Values longer than maxCachedAction (no IAM action is near it) are not
+// of them, exactly as resolving it again would (a name that took no steps, such as s3:GetObject,
+// is judged on any budget): a file's findings never depend on which files were linted before
+// it. A cached value is copied out of its pass's slab. Values longer than maxCachedAction (no IAM action is near it) are not
 // kept, and the whole cache holds at most maxActionCacheBytes, so that a hostile tree of
 // distinct names costs no more memory than its passes.
 var (

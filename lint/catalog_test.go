@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/policylint/policylint/internal/catalog"
 	"github.com/policylint/policylint/internal/jsonpos"
@@ -244,6 +245,21 @@ func TestActionCache_ChargesTheBudget(t *testing.T) {
 		if (rc == nil) != (rw == nil) || (cs < 0) != (ws < 0) || (rc != nil && (cs != ws || len(rc.actions) != len(rw.actions))) {
 			t.Errorf("budget %d: resolved %v, %d left; from the cache %v, %d left", steps, rc != nil, cs, rw != nil, ws)
 		}
+	}
+	// A name that takes no steps is judged on any budget, from the cache as without it.
+	for _, name := range []string{"s3:GetObject", "s3:GetObjekt", "nosuchservice:Get*"} {
+		pass(actionBudget).resolveCached(name)
+		cold, warm := pass(-1), pass(-1)
+		if rc, rw := cold.resolveAction(name), warm.resolveCached(name); (rc == nil) != (rw == nil) {
+			t.Errorf("%s with the budget spent: resolved %v, from the cache %v", name, rc != nil, rw != nil)
+		}
+	}
+	// The cache keeps a copy of the value, not the slab chunk it was carved from.
+	p := pass(actionBudget)
+	name := fmt.Sprintf("s3:NoSuchAction%d", time.Now().UnixNano()) // not in the cache yet, even with -count
+	r := p.resolveCached(name)
+	if e, ok := actionCache.Load(exactKey{p.catalog(), name}); !ok || e.(cachedAction).r == r || &e.(cachedAction).r.services[0] != &e.(cachedAction).r.oneService[0] {
+		t.Error("the cache holds the pass's own value, in its slab")
 	}
 	// A value no IAM action is near in length is resolved, not kept.
 	long := "s3:" + strings.Repeat("Get", 100) + "*"

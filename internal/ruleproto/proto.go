@@ -186,29 +186,50 @@ type Reply struct {
 	Fatal string `json:"fatal,omitempty"`
 }
 
-// MaxMessage bounds a message's line and an Eval's documents: far beyond any policy, request or
-// rule set policylint reads (its inputs are bounded well below), and far below what would let
-// a worker's answer, made by user rules, exhaust policylint's memory.
+// MaxMessage bounds a request's line and an Eval's documents: far beyond any policy, request or
+// rule set policylint reads (its inputs are bounded well below).
 const MaxMessage = 256 << 20
+
+// MaxReply bounds a reply, which user rules make: far beyond the findings policylint reports of
+// one document (at most 20 per rule, each message cut to 1,000 bytes), and small enough that the
+// replies of every worker at once cost policylint little memory.
+const MaxReply = 32 << 20
 
 // WriteRequest writes req as one line of JSON and, for an Eval, its policy and context after
 // the line, and flushes w.
 func WriteRequest(w *bufio.Writer, req *Request) error {
+	line := req
+	var policy, context []byte
 	if e := req.Eval; e != nil {
-		e.PolicyBytes, e.ContextBytes = len(e.Policy), len(e.Context)
+		// The lengths go on a copy: the caller's Eval may be in use by another call. A
+		// document not given is JSON's null, as an absent value was when it travelled inside
+		// the line.
+		policy, context = orNull(e.Policy), orNull(e.Context)
+		c := *e
+		c.PolicyBytes, c.ContextBytes = len(policy), len(context)
+		r := *req
+		r.Eval = &c
+		line = &r
 	}
-	if err := writeLine(w, req); err != nil {
+	if err := writeLine(w, line); err != nil {
 		return err
 	}
-	if e := req.Eval; e != nil {
-		if _, err := w.Write(e.Policy); err != nil {
+	if req.Eval != nil {
+		if _, err := w.Write(policy); err != nil {
 			return err
 		}
-		if _, err := w.Write(e.Context); err != nil {
+		if _, err := w.Write(context); err != nil {
 			return err
 		}
 	}
 	return w.Flush()
+}
+
+func orNull(b []byte) []byte {
+	if len(b) == 0 {
+		return []byte("null")
+	}
+	return b
 }
 
 // ReadRequest reads what WriteRequest wrote. At the end of r it returns io.EOF.
@@ -239,9 +260,9 @@ func WriteReply(w *bufio.Writer, reply *Reply) error {
 	return w.Flush()
 }
 
-// ReadReply reads what WriteReply wrote: a line of at most MaxMessage bytes, for the worker's
+// ReadReply reads what WriteReply wrote: a line of at most MaxReply bytes, for the worker's
 // answers hold what user rules made.
-func ReadReply(r *bufio.Reader, reply *Reply) error { return readLine(r, reply, MaxMessage) }
+func ReadReply(r *bufio.Reader, reply *Reply) error { return readLine(r, reply, MaxReply) }
 
 // writeLine writes v's JSON, which holds no raw newline (encoding/json escapes every control
 // character in a string), and a newline.
@@ -263,7 +284,7 @@ func readLine(r *bufio.Reader, v any, limit int) error {
 	for {
 		chunk, err := r.ReadSlice('\n')
 		if len(line)+len(chunk) > limit {
-			return fmt.Errorf("a message of over %d bytes", limit)
+			return &ProtocolError{"a message of over " + size(limit)}
 		}
 		switch {
 		case err == nil && line == nil:
@@ -279,8 +300,24 @@ func readLine(r *bufio.Reader, v any, limit int) error {
 			break
 		}
 	}
-	return json.Unmarshal(bytes.TrimSuffix(line, []byte("\n")), v)
+	if err := json.Unmarshal(bytes.TrimSuffix(line, []byte("\n")), v); err != nil {
+		return &ProtocolError{"a message that is not the protocol's JSON: " + err.Error()}
+	}
+	return nil
 }
+
+// size words a limit: in MiB when it is a whole number of them.
+func size(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ProtocolError is a message that breaks the protocol: too long, or not its JSON.
+type ProtocolError struct{ Msg string }
+
+func (e *ProtocolError) Error() string { return e.Msg }
 
 // noEOF words an end of input inside a message as what it is.
 func noEOF(err error) error {

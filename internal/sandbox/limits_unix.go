@@ -25,10 +25,16 @@ func limitSelf(memory int64) error {
 		}{syscall.RLIMIT_DATA, uint64(memory)})
 	}
 	for _, l := range limits {
-		lim := syscall.Rlimit{Cur: l.value, Max: l.value}
+		var lim syscall.Rlimit
+		lim.Cur = rlim(lim.Cur, l.value)
+		lim.Max = lim.Cur
 		if err := syscall.Setrlimit(l.resource, &lim); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// rlim converts a limit to the type of Rlimit's fields: uint64 on Linux and macOS, int64 on the
+// BSDs.
+func rlim[T ~int64 | ~uint64](_ T, v uint64) T { return T(v) }

@@ -354,6 +354,10 @@ func (w *worker) call(req ruleproto.Request, reply *ruleproto.Reply, budget time
 	case err != nil:
 		w.kill()
 		<-w.exited
+		var pe *ruleproto.ProtocolError
+		if errors.As(err, &pe) {
+			return &Failure{Msg: "the rule worker's answer could not be read (" + pe.Msg + "), and the worker was stopped"}
+		}
 		return &Failure{Msg: "the rule worker stopped: " + w.why()}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"os"
@@ -27,8 +28,8 @@ func TestMain(m *testing.M) {
 	case slices.Contains(os.Args, "other-release"):
 		sandbox.RunIfWorker(func(r io.Reader, w io.Writer) error {
 			var req ruleproto.Request
-			_ = json.NewDecoder(r).Decode(&req)
-			return json.NewEncoder(w).Encode(ruleproto.Reply{Loaded: &ruleproto.Loaded{Protocol: ruleproto.Version + 1}})
+			_ = ruleproto.ReadRequest(bufio.NewReader(r), &req)
+			return ruleproto.WriteReply(bufio.NewWriter(w), &ruleproto.Reply{Loaded: &ruleproto.Loaded{Protocol: ruleproto.Version + 1}})
 		})
 	}
 	sandbox.RunIfWorker(rules.Serve)
@@ -47,19 +48,19 @@ func spin() {
 // nil, it answers the Eval with its own environment, as a rule that could read it would.
 func misbehave(bad func()) func(io.Reader, io.Writer) error {
 	return func(r io.Reader, w io.Writer) error {
-		dec, enc := json.NewDecoder(r), json.NewEncoder(w)
+		in, out := bufio.NewReader(r), bufio.NewWriter(w)
 		for {
 			var req ruleproto.Request
-			if err := dec.Decode(&req); err != nil {
+			if err := ruleproto.ReadRequest(in, &req); err != nil {
 				return nil
 			}
 			switch {
 			case req.Load != nil:
-				enc.Encode(ruleproto.Reply{Loaded: &ruleproto.Loaded{Protocol: ruleproto.Version}})
+				_ = ruleproto.WriteReply(out, &ruleproto.Reply{Loaded: &ruleproto.Loaded{Protocol: ruleproto.Version}})
 			case bad != nil:
 				bad()
 			default:
-				enc.Encode(ruleproto.Reply{Evaluated: &ruleproto.Evaluated{Prints: os.Environ()}})
+				_ = ruleproto.WriteReply(out, &ruleproto.Reply{Evaluated: &ruleproto.Evaluated{Prints: os.Environ()}})
 			}
 		}
 	}
