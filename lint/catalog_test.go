@@ -170,7 +170,7 @@ func TestUnknownAction_Budget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pr, _ := l.prepareFile("p.json", []byte(statementPolicy(fmt.Sprintf(`{"Effect": "Allow", "Action": ["%s"], "Resource": "*"}`, strings.Join(actions, `", "`)))))
+	pr := l.prepareFile("p.json", []byte(statementPolicy(fmt.Sprintf(`{"Effect": "Allow", "Action": ["%s"], "Resource": "*"}`, strings.Join(actions, `", "`)))))[0]
 	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg, rule: RuleByName("unknown-action")}
 	judged := 0
 	p.eachResolved(func(_ string, v *jsonpos.Value, _ *resolved) { judged++ })
@@ -280,7 +280,7 @@ func TestActionResourceMismatch_Budget(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, budget := range []int{overlapBudget, 0} {
-		pr, _ := l.prepareFile("p.json", []byte(policy))
+		pr := l.prepareFile("p.json", []byte(policy))[0]
 		p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg, rule: RuleByName("action-resource-mismatch")}
 		p.sem().overlapBudget = budget
 		checkActionResourceMismatch(p)

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/policylint/policylint/internal/jsonpos"
-	"github.com/policylint/policylint/pack"
 )
 
 // Pos is a place in a file: Line and Column are 1-based, Column counts code points, Offset is the
@@ -101,10 +100,9 @@ type Result struct {
 	// Prints are the lines custom rules' print() calls wrote for this file ("rule.rego:7: ..."),
 	// which go to standard error, never into the findings.
 	Prints []string `json:"-"`
-	// Estimate is the packed size estimate of the file's first request, as Linter.Estimate
-	// gives it, when Config.Estimates asks for it and STS would report one.
-	Estimate  *pack.Estimate `json:"-"`
-	estimated bool
+	// Estimates are the packed size estimates of the file's requests, as Linter.Estimates gives
+	// them, when Config.Estimates asks for them: those STS would report one for, in file order.
+	Estimates []RequestEstimate `json:"-"`
 }
 
 // Max returns the highest severity among the diagnostics, and false when there are none.

@@ -32,8 +32,8 @@ const MaxInputBytes = 8 << 20
 type Config struct {
 	// Disable names rules, by code or slug, that do not run.
 	Disable []string
-	// Estimates gives each file's Result the packed size estimate of its first request, as
-	// Linter.Estimate would, computed while the file is linted (for Markdown reports).
+	// Estimates gives each file's Result the packed size estimate of each of its requests, as
+	// Linter.Estimates would, computed while the file is linted (for Markdown reports).
 	Estimates bool
 	// Request holds the parameters sent with every policy file (from command-line flags). A
 	// request file carries its own and ignores these, except Operation when set.
@@ -282,6 +282,10 @@ type prepared struct {
 	in        string // "/Policy" for a policy held in the request file's string
 	reqIn     string // where the request is in the user's file, for a request a source found
 	req       *request
+	// at and line are where the source document is in the user's file ("" and 0 for a JSON
+	// file that is one policy or request), for the estimates of each request.
+	at   string
+	line int
 }
 
 // prepareDoc reads a parsed document as a request: for a request document, its parameters, its
@@ -292,7 +296,7 @@ func (l *Linter) prepareDoc(a *assembly, path string, doc *jsonpos.Document, err
 	if !isRequest {
 		pr := prepared{a: a, policy: doc, policyErr: syntaxError(err), req: l.flagRequest()}
 		if d != nil {
-			pr.in = d.At
+			pr.in, pr.at = d.At, d.At
 		}
 		return pr
 	}
@@ -323,6 +327,7 @@ func (l *Linter) prepareDoc(a *assembly, path string, doc *jsonpos.Document, err
 		pr.in = "/Policy"
 	}
 	if d != nil {
+		pr.at = d.At
 		pr.reqIn = d.At
 		if req.policyText != nil {
 			pr.in = d.At + "/Policy"
@@ -366,10 +371,9 @@ func (l *Linter) run(pr prepared) {
 	}
 	p.release()
 	res := pr.a.byDoc[pr.a.order[0]]
-	if l.cfg.Estimates && !res.estimated && res.Doc != nil && res.Doc.Root != nil {
-		res.estimated = true // the file's first request only, as Estimate takes
+	if l.cfg.Estimates && pr.policyErr == nil && (pr.req.doc == nil || pr.req.doc.Root != nil) {
 		if e, none := p.estimate(); none == "" {
-			res.Estimate = &e
+			res.Estimates = append(res.Estimates, RequestEstimate{At: pr.at, Line: pr.line, Estimate: e})
 		}
 	}
 	res.Prints = p.prints

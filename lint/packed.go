@@ -38,18 +38,36 @@ func packEmpty(r pack.Request) bool {
 	return r.Policy == "" && len(r.PolicyARNs) == 0 && len(r.Tags) == 0 && len(r.InheritedTags) == 0
 }
 
-// Estimate returns the packed size estimate of a file's request, as the packed-size check makes
-// it, or why there is none: the file holds no policy or request policylint reads, or it is an
-// AssumeRole, AssumeRoleWithSAML or AssumeRoleWithWebIdentity request with no policy, policy ARNs
-// or tags, for which STS reports no PackedPolicySize (LocalStack's snapshots of AWS; grade A in
-// docs/packed-size.md). GetFederationToken reports one always: 0 without them.
-func (l *Linter) Estimate(path string, src []byte) (e pack.Estimate, none string) {
-	pr, ok := l.prepareFile(path, src)
-	if !ok {
-		return pack.Estimate{}, "the file holds no policy or request"
+// Estimates returns the packed size estimate of each request a file holds (a workflow's steps,
+// a Terraform file's providers, a YAML file's documents), as the packed-size check makes it, or
+// why there is none: the file holds no policy or request policylint reads. A request gets None
+// instead of an estimate when it is an AssumeRole, AssumeRoleWithSAML or
+// AssumeRoleWithWebIdentity request with no policy, policy ARNs or tags, for which STS reports no
+// PackedPolicySize (LocalStack's snapshots of AWS; grade A in docs/packed-size.md).
+// GetFederationToken reports one always: 0 without them.
+func (l *Linter) Estimates(path string, src []byte) (es []RequestEstimate, none string) {
+	prs := l.prepareFile(path, src)
+	if len(prs) == 0 {
+		return nil, "the file holds no policy or request"
 	}
-	p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
-	return p.estimate()
+	for _, pr := range prs {
+		p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
+		e, none := p.estimate()
+		es = append(es, RequestEstimate{At: pr.at, Line: pr.line, Estimate: e, None: none})
+	}
+	return es, ""
+}
+
+// RequestEstimate is the packed size estimate of one request of a file.
+type RequestEstimate struct {
+	// At is where the request is in the file: a JSON Pointer into its data
+	// (/jobs/deploy/steps/1) or a Terraform address; "" for a file that is one policy or
+	// request. Line is the line it starts on, 0 for such a file.
+	At   string
+	Line int
+	pack.Estimate
+	// None says why STS reports no PackedPolicySize for the request; the estimate is zero then.
+	None string
 }
 
 // estimate is Estimate of the pass's request.

@@ -111,16 +111,24 @@ func TestCutAdvice(t *testing.T) {
 // nothing for AssumeRole, 0 for GetFederationToken.
 func TestEstimate_EmptyRequests(t *testing.T) {
 	l := mustLinter(t)
+	estimate := func(path string, src []byte) (RequestEstimate, string) {
+		t.Helper()
+		es, none := l.Estimates(path, src)
+		if none != "" || len(es) != 1 {
+			t.Fatalf("%s: %d estimates, %q", path, len(es), none)
+		}
+		return es[0], es[0].None
+	}
 	ar := mustJSON(t, map[string]any{"RoleArn": "arn:aws:iam::123456789012:role/ci", "RoleSessionName": "build"})
-	if e, none := l.Estimate("ar.json", ar); !strings.Contains(none, "no PackedPolicySize") {
+	if e, none := estimate("ar.json", ar); !strings.Contains(none, "no PackedPolicySize") {
 		t.Errorf("AssumeRole without policy, ARNs or tags: %+v, %q; want no estimate", e, none)
 	}
 	gft := mustJSON(t, map[string]any{"Name": "Bob"})
-	if e, none := l.Estimate("gft.json", gft); none != "" || e.Percent != 0 || e.Model != pack.ModelVersion {
+	if e, none := estimate("gft.json", gft); none != "" || e.Percent != 0 || e.Model != pack.ModelVersion {
 		t.Errorf("GetFederationToken without policy: %+v, %q; want 0", e, none)
 	}
 	b, _ := json.Marshal(map[string]any{"Name": "Bob", "Policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`})
-	if e, none := l.Estimate("gft.json", b); none != "" || e.Percent != 4 && e.Percent != 5 {
+	if e, none := estimate("gft.json", b); none != "" || e.Percent != 4 && e.Percent != 5 {
 		t.Errorf("GetFederationToken allow-all: %+v, %q; AWS reported 4%%", e, none)
 	}
 }

@@ -113,24 +113,28 @@ func (l *Linter) sources(path string, src []byte, named bool) fileRead {
 	return fileRead{json: doc, jsonErr: err}
 }
 
-// prepareFile prepares the first policy or request a file holds, for Estimate.
-func (l *Linter) prepareFile(path string, src []byte) (prepared, bool) {
+// prepareFile prepares every policy or request a file holds, in file order, for Estimates.
+func (l *Linter) prepareFile(path string, src []byte) []prepared {
 	r := l.sources(path, src, true)
 	a := newAssembly()
 	switch {
 	case r.skipped != "":
-		return prepared{}, false
+		return nil
 	case r.json != nil:
 		a.file(r.json, path)
-		return l.prepareDoc(a, path, r.json, r.jsonErr, isRequestDocument(r.json), nil), true
-	case len(r.file.Docs) == 0:
-		return prepared{}, false
+		return []prepared{l.prepareDoc(a, path, r.json, r.jsonErr, isRequestDocument(r.json), nil)}
 	}
-	d := &r.file.Docs[0]
-	doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
 	a.file(r.host, path)
-	a.embed(doc, r.host, d.Map)
-	return l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d), true
+	out := make([]prepared, 0, len(r.file.Docs))
+	for i := range r.file.Docs {
+		d := &r.file.Docs[i]
+		doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
+		a.embed(doc, r.host, d.Map)
+		pr := l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d)
+		pr.line = r.host.Pos(d.Map.Source(0)).Line
+		out = append(out, pr)
+	}
+	return out
 }
 
 // unknown is the result for a named file of no kind policylint reads.
@@ -292,7 +296,10 @@ func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) 
 		a.order = append(a.order, host)
 		a.byDoc[host] = &Result{Path: path, Doc: host}
 		a.embed(doc, host, d.Map)
-		rs := l.lintPrepared(l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d))
+		pr := l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d)
+		pr.line = host.Pos(d.Map.Source(0)).Line
+		rs := l.lintPrepared(pr)
+		res.Estimates = append(res.Estimates, rs[0].Estimates...)
 		for _, diag := range rs[0].Diagnostics {
 			if annotate(&diag, d) {
 				res.Diagnostics = append(res.Diagnostics, diag)

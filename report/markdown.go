@@ -84,18 +84,23 @@ func (m markdownWriter) Write(w io.Writer, results []*lint.Result) error {
 		b.WriteString("\n")
 	}
 
-	if m.opts.Estimate != nil {
+	if m.opts.Estimates != nil {
 		var rows []string
 		for _, r := range results {
-			e, ok := m.opts.Estimate(r)
-			if !ok {
-				continue
+			for _, e := range m.opts.Estimates(r) {
+				if e.None != "" {
+					continue
+				}
+				verdict := "accepted"
+				if e.Percent > 100 {
+					verdict = "**rejected** (PackedPolicyTooLarge)"
+				}
+				where := m.path(r)
+				if e.Line > 0 {
+					where += fmt.Sprintf(":%d", e.Line) // a workflow's step, a Terraform block
+				}
+				rows = append(rows, fmt.Sprintf("| %s | %g%% | %g–%g%% | %s | %s |", where, e.Percent, e.Low, e.High, verdict, mdText(e.Model)))
 			}
-			verdict := "accepted"
-			if e.Percent > 100 {
-				verdict = "**rejected** (PackedPolicyTooLarge)"
-			}
-			rows = append(rows, fmt.Sprintf("| %s | %g%% | %g–%g%% | %s | %s |", m.path(r), e.Percent, e.Low, e.High, verdict, mdText(e.Model)))
 		}
 		if len(rows) > 0 {
 			b.WriteString("#### Packed size (estimated)\n\n| Policy or request | Estimate | Band | STS | Model |\n|---|--:|---|---|---|\n")

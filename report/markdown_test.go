@@ -10,11 +10,15 @@ import (
 )
 
 func TestMarkdown_Golden(t *testing.T) {
-	opts := Options{ToolVersion: testVersion, Annotations: true, Estimate: func(r *lint.Result) (pack.Estimate, bool) {
+	opts := Options{ToolVersion: testVersion, Annotations: true, Estimates: func(r *lint.Result) []lint.RequestEstimate {
 		if !strings.HasPrefix(r.Path, "testdata/requests/") {
-			return pack.Estimate{}, false
+			return nil
 		}
-		return pack.Estimate{Percent: 104, Low: 90, High: 118, Model: "pack-model/1"}, true
+		return []lint.RequestEstimate{
+			{Estimate: pack.Estimate{Percent: 104, Low: 90, High: 118, Model: "pack-model/1"}},
+			{Line: 12, Estimate: pack.Estimate{Percent: 40, Low: 35, High: 45, Model: "pack-model/1"}}, // a second request of the file
+			{Line: 20, None: "STS returns no PackedPolicySize without a policy, policy ARNs or tags"},  // no row
+		}
 	}}
 	got := writeWith(t, "markdown", opts, lintFiles(t, goldenInputs))
 	compareGolden(t, "testdata/report/markdown.golden", got)

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/policylint/policylint/lint"
-	"github.com/policylint/policylint/pack"
 )
 
 // Writer writes the results of one run.
@@ -43,9 +42,9 @@ type Options struct {
 	// Annotations says that the run also writes GitHub annotations (--format github), so the
 	// Markdown report tells how many GitHub does not show.
 	Annotations bool
-	// Estimate gives the packed-size estimate of a result's policy or request, for the Markdown
-	// report; false when there is nothing to estimate.
-	Estimate func(*lint.Result) (pack.Estimate, bool)
+	// Estimates gives the packed-size estimates of a result's requests, for the Markdown
+	// summary; nil leaves the table out.
+	Estimates func(*lint.Result) []lint.RequestEstimate
 	// Rules gives the rules of the run, built-in and custom, when the output is written (the
 	// custom rules are loaded after the writers are made); nil is lint.Rules.
 	Rules func() []*lint.Rule

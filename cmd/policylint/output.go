@@ -7,7 +7,6 @@ import (
 
 	"github.com/policylint/policylint/internal/fsroot"
 	"github.com/policylint/policylint/lint"
-	"github.com/policylint/policylint/pack"
 	"github.com/policylint/policylint/report"
 )
 
@@ -72,23 +71,20 @@ func placeOptions(opts *report.Options) {
 type estimates struct {
 	wanted bool            // a Markdown report will ask
 	inputs map[string]bool // display names, when wanted
-	byPath map[string]pack.Estimate
+	byPath map[string][]lint.RequestEstimate
 }
 
 // record keeps the estimates of one file's results.
 func (e *estimates) record(rs []*lint.Result) {
 	for _, r := range rs {
-		if r.Estimate == nil || !e.inputs[r.Path] {
+		if len(r.Estimates) == 0 || !e.inputs[r.Path] {
 			continue
 		}
 		if e.byPath == nil {
-			e.byPath = map[string]pack.Estimate{}
+			e.byPath = map[string][]lint.RequestEstimate{}
 		}
-		e.byPath[r.Path] = *r.Estimate
+		e.byPath[r.Path] = r.Estimates
 	}
 }
 
-func (e *estimates) estimate(r *lint.Result) (pack.Estimate, bool) {
-	est, ok := e.byPath[r.Path]
-	return est, ok
-}
+func (e *estimates) estimates(r *lint.Result) []lint.RequestEstimate { return e.byPath[r.Path] }

@@ -127,6 +127,8 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	type estimate struct {
 		path string
+		at   string // where the request is in the file, for a file of several
+		line int
 		e    pack.Estimate
 		none string // why STS reports no PackedPolicySize, or ""
 	}
@@ -138,11 +140,17 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			errs = append(errs, err)
 			continue
 		}
-		e, none := linter.Estimate(displayName(file), src)
+		es, none := linter.Estimates(displayName(file), src)
 		if none != "" {
-			e.Model = modelVersion(model)
+			out = append(out, estimate{path: displayName(file), e: pack.Estimate{Model: modelVersion(model)}, none: none})
+			continue
 		}
-		out = append(out, estimate{displayName(file), e, none})
+		for _, e := range es {
+			if e.None != "" {
+				e.Model = modelVersion(model)
+			}
+			out = append(out, estimate{displayName(file), e.At, e.Line, e.Estimate, e.None})
+		}
 	}
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "policylint: %v\n", err)
@@ -160,7 +168,11 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Fits    bool    `json:"fits"`
 		}
 		type request struct {
-			Path     string  `json:"path"`
+			Path string `json:"path"`
+			// At and Line say where the request is in a file of several (a workflow's
+			// step, a Terraform block, a YAML document).
+			At       string  `json:"at,omitempty"`
+			Line     int     `json:"line,omitempty"`
 			Reported bool    `json:"reported"`
 			Percent  float64 `json:"percent"`
 			Low      float64 `json:"low"`
@@ -178,7 +190,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Requests []request `json:"requests"`
 		}{Version: 1, Requests: []request{}}
 		for _, o := range out {
-			r := request{Path: o.path, Reported: o.none == "", Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
+			r := request{Path: o.path, At: o.at, Line: o.line, Reported: o.none == "", Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
 				Message: o.e.Message, Parts: []part{}, MinifiedPercent: o.e.Percent}
 			for _, p := range o.e.Parts {
 				r.Parts = append(r.Parts, part{p.Kind, p.Name, round1(p.Percent)})
@@ -202,7 +214,11 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		writeBreakdown(stdout, o.path, o.e, o.none)
+		name := o.path
+		if o.line > 0 {
+			name += fmt.Sprintf(":%d", o.line) // the request's line in a file of several
+		}
+		writeBreakdown(stdout, name, o.e, o.none)
 	}
 	return code
 }

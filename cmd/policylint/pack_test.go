@@ -286,3 +286,40 @@ func TestREADME_PackExample(t *testing.T) {
 		t.Errorf("README shows:\n%s\npolicylint pack prints:\n%s", shown, want.String())
 	}
 }
+
+// TestPack_EveryRequestOfAFile: a file of several requests (a workflow's steps, YAML documents)
+// gets an estimate for each, at its line, in text and JSON, as lint checks each; and the
+// Markdown summary has a row for each.
+func TestPack_EveryRequestOfAFile(t *testing.T) {
+	step := func(name, policy string) string {
+		return "      - name: " + name + "\n        uses: aws-actions/configure-aws-credentials@v4\n        with:\n" +
+			"          role-to-assume: arn:aws:iam::123456789012:role/deploy\n          aws-region: us-east-1\n" +
+			"          inline-session-policy: '" + policy + "'\n"
+	}
+	small := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*"}]}`
+	large := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","dynamodb:Query"],"Resource":["arn:aws:s3:::tenant-a/*","arn:aws:dynamodb:us-east-1:123456789012:table/tenant-a"]}]}`
+	t.Chdir(writeFiles(t, map[string]string{
+		".git/HEAD": "",
+		".github/workflows/deploy.yml": "on: push\npermissions:\n  id-token: write\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			step("one", small) + step("two", large),
+	}))
+	r := runWith(t, "", "pack", ".github/workflows/deploy.yml")
+	if r.code != exitOK || strings.Count(r.stdout, "of the packed budget") != 2 ||
+		!strings.Contains(r.stdout, ".github/workflows/deploy.yml:8: ") || !strings.Contains(r.stdout, ".github/workflows/deploy.yml:14: ") {
+		t.Errorf("pack: exit %d, want an estimate for each step at its line:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runWith(t, "", "pack", "--format", "json", ".github/workflows/deploy.yml")
+	var doc struct {
+		Requests []struct {
+			At   string `json:"at"`
+			Line int    `json:"line"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Requests) != 2 || doc.Requests[1].At != "/jobs/deploy/steps/1" || doc.Requests[1].Line != 14 {
+		t.Errorf("pack --format json: %v, %+v", err, doc.Requests)
+	}
+	r = runWith(t, "", "lint", "--format", "markdown", ".github/workflows/deploy.yml")
+	if !strings.Contains(r.stdout, "workflows/deploy\\.yml:8 |") || !strings.Contains(r.stdout, "workflows/deploy\\.yml:14 |") {
+		t.Errorf("the Markdown summary has no row for each step:\n%s", r.stdout)
+	}
+}

@@ -158,7 +158,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	est := &estimates{}
 	// The custom rules are loaded after the writers are made; SARIF describes them when it writes.
 	var allRules []*lint.Rule
-	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimate: est.estimate,
+	opts := report.Options{ToolVersion: readBuildInfo().toolVersion(), Annotations: *format == "github", Estimates: est.estimates,
 		Rules: func() []*lint.Rule { return allRules }}
 	placeOptions(&opts)
 	est.wanted = *format == "markdown" || slices.ContainsFunc(*outputs, func(o string) bool { return strings.HasPrefix(o, "markdown=") })
