@@ -365,7 +365,7 @@ func checkConditionType(p *Pass) {
 			}
 			for _, v := range values {
 				if why := conditionValueProblem(typ, v); why != "" {
-					p.reportAt(p.valueAt(v), fmt.Sprintf("%s value %s for %s %s", m.Key, describeValue(v), key.Key, why))
+					p.reportAt(p.valueAt(v), fmt.Sprintf("%s value %s for %s %s: %s", m.Key, describeValue(v), key.Key, why, uncomparable(base)))
 				}
 			}
 		}
@@ -373,6 +373,19 @@ func checkConditionType(p *Pass) {
 }
 
 var dateLayouts = []string{"2006-01-02", "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02T15:04"}
+
+// uncomparable says what a value its operator cannot compare does to the condition: a positive
+// operator never matches it; a negated one (NotIpAddress, NumericNotEquals, ArnNotLike) does
+// not test what the value was meant to exclude.
+func uncomparable(base string) string {
+	if strings.Contains(base, "Not") {
+		return base + " cannot compare it, so the condition does not exclude what it was written to"
+	}
+	if base == "Null" {
+		return "Null tests only true or false"
+	}
+	return base + " never matches it"
+}
 
 // conditionValueProblem says why v cannot match an operator of type typ, or "".
 func conditionValueProblem(typ string, v *jsonpos.Value) string {
@@ -383,7 +396,7 @@ func conditionValueProblem(typ string, v *jsonpos.Value) string {
 			// A policy variable: IAM substitutes it under String and Arn operators only
 			// (policy-variable reports it elsewhere). An ARN needs its "arn:" before the variable.
 			if typ == "arn" && !strings.HasPrefix(v.Str, "arn:") && !strings.HasPrefix(v.Str, "${") {
-				return "is not an ARN, whatever its policy variables hold: an Arn operator never matches it"
+				return "is not an ARN, whatever its policy variables hold"
 			}
 			return ""
 		}
@@ -391,7 +404,7 @@ func conditionValueProblem(typ string, v *jsonpos.Value) string {
 	switch typ {
 	case "numeric":
 		if _, err := strconv.ParseFloat(text, 64); err != nil || v.Kind == jsonpos.Bool {
-			return "is not a number: a Numeric operator never matches it"
+			return "is not a number"
 		}
 	case "date":
 		if v.Kind == jsonpos.Number {
@@ -405,12 +418,12 @@ func conditionValueProblem(typ string, v *jsonpos.Value) string {
 				return ""
 			}
 		}
-		return "is not an ISO 8601 date (2026-11-23 or 2026-11-23T10:00:00Z) or epoch time: a Date operator never matches it"
+		return "is not an ISO 8601 date (2026-11-23 or 2026-11-23T10:00:00Z) or epoch time"
 	case "bool", "null":
 		if v.Kind == jsonpos.Bool || strings.EqualFold(text, "true") || strings.EqualFold(text, "false") {
 			return ""
 		}
-		return "is not true or false: the operator never matches it"
+		return "is not true or false"
 	case "ip":
 		if net.ParseIP(text) != nil {
 			return ""
@@ -418,17 +431,17 @@ func conditionValueProblem(typ string, v *jsonpos.Value) string {
 		if _, _, err := net.ParseCIDR(text); err == nil {
 			return ""
 		}
-		return "is not an IP address or CIDR range (203.0.113.0/24): IpAddress never matches it"
+		return "is not an IP address or CIDR range (203.0.113.0/24)"
 	case "arn":
 		if v.Kind == jsonpos.String && (text == "*" || strings.HasPrefix(text, "arn:")) {
 			return ""
 		}
-		return "is not an ARN: an Arn operator never matches it"
+		return "is not an ARN"
 	case "binary":
 		if _, err := base64.StdEncoding.DecodeString(text); err == nil && v.Kind == jsonpos.String {
 			return ""
 		}
-		return "is not base64: BinaryEquals never matches it"
+		return "is not base64"
 	}
 	return ""
 }
