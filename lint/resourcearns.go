@@ -146,7 +146,7 @@ func checkARNResourceType(p *Pass) {
 				return
 			}
 			formats := p.arnFormats(a.service)
-			if len(formats) == 0 {
+			if len(formats) == 0 || awsOwned(a) {
 				return
 			}
 			for _, f := range formats {
@@ -164,6 +164,30 @@ func checkARNResourceType(p *Pass) {
 			p.reportf(at, "%s %s %s", el, quoteShort(v.Str), arnMismatch(m, a, formats, p.inCatalog()))
 		})
 	})
+}
+
+// awsOwnedResources are resources AWS owns whose ARNs the service reference's formats do not
+// describe: SSM's public documents, parameters and runbooks have no account
+// (arn:aws:ssm:us-east-1::document/AWS-RunShellScript, ::parameter/aws/service/...), where the
+// formats name ${Account}, and CloudFormation's transforms have the account "aws"
+// (arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31), a resource type the
+// reference lacks. AWS's data-perimeter examples scope endpoint policies to them.
+var awsOwnedResources = []struct{ service, account, prefix string }{
+	{"ssm", "", "document/"},
+	{"ssm", "", "parameter/aws/"},
+	{"ssm", "", "automation-definition/"},
+	{"cloudformation", "aws", "transform/"},
+}
+
+// awsOwned reports whether an ARN names one of awsOwnedResources: the checks against the
+// reference's formats do not judge it.
+func awsOwned(a arnFields) bool {
+	for _, o := range awsOwnedResources {
+		if a.account == o.account && strings.EqualFold(a.service, o.service) && strings.HasPrefix(a.resource, o.prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // arnFormats returns the ARN formats whose service field is service; none for a service the
@@ -215,7 +239,7 @@ func arnMismatch(m *catalog.Matcher, a arnFields, formats []string, data string)
 			example = f
 		}
 	}
-	return fmt.Sprintf("matches none of the %s ARN formats in %s (such as %s): check the resource part", a.service, data, example)
+	return fmt.Sprintf("matches none of the %s ARN formats in %s (such as %s): unless its resource type is newer than the data, check the resource part", a.service, data, example)
 }
 
 // checkActionResourceMismatch reports an action of a statement that can apply to none of the
@@ -232,8 +256,8 @@ func checkActionResourceMismatch(p *Pass) {
 		resources.reset()
 		for r := range elementStrings(res) {
 			a := p.arn(r)
-			if a == nil {
-				return // "*", or a value other checks report: anything may match
+			if a == nil || awsOwned(*a) {
+				return // "*", a value other checks report, or a resource the reference does not describe: anything may match
 			}
 			service := strings.ToLower(a.service)
 			if patterned(service) {
@@ -378,5 +402,5 @@ func actionMismatch(written string, r *resolved, effect, data string) string {
 	if len(types) > 3 {
 		names = strings.Join(types[:3], ", ") + fmt.Sprintf(" and %d more", len(types)-3)
 	}
-	return fmt.Sprintf("%s applies to %s resources (such as %s) in %s; none of the statement's resources can be one, so the statement %s nothing for it: add a resource of that type", quoteShort(written), names, example, data, effect)
+	return fmt.Sprintf("%s applies to %s resources (such as %s) in %s; none of the statement's resources can be one, so, unless the action gained a resource type after the data, the statement %s nothing for it: add a resource of that type", quoteShort(written), names, example, data, effect)
 }
