@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -50,7 +51,7 @@ func checkPolicyCharset(p *Pass) {
 		}
 		r, size := utf8.DecodeRune(src[i:])
 		if !allowedRune(r) && !(r == utf8.RuneError && size == 1) {
-			p.reportAt(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as %s if the value must hold it", describeRune(r), p.policyEscape(r)))
+			p.reportAt(p.span(i, i+size), fmt.Sprintf("character %s is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or, if the value must hold it, write it as %s", describeRune(r), p.policyEscape(r)))
 		}
 		i += size
 	}
@@ -59,17 +60,22 @@ func checkPolicyCharset(p *Pass) {
 // policyEscape says how to write r so that the policy holds it as a JSON \u escape, for where
 // the policy is written. In a policy file that is the escape itself; in a JSON request file's
 // Policy string the backslash is escaped too, so that the string holds the six characters
-// \u2013 and not the character they name; in a YAML or HCL string it depends on the string's
-// quoting, which the message leaves to the user.
+// \u2013 and not the character they name. In YAML and HCL it depends on the string's quoting:
+// a double-quoted YAML string and a quoted HCL string decode \u escapes themselves, so the
+// backslash is doubled there; a YAML block, plain or single-quoted scalar and an HCL heredoc keep
+// it. Terraform's jsonencode writes such characters as they are, so no escape passes through it.
 func (p *Pass) policyEscape(r rune) string {
 	e := jsonEscape(r)
+	doubled := strings.ReplaceAll(e, `\`, `\\`)
 	switch {
 	case p.host == nil:
 		return e
 	case p.req.src == nil:
-		return strings.ReplaceAll(e, `\`, `\\`) + " in the request file"
+		return doubled + " in the request file"
+	case strings.EqualFold(filepath.Ext(p.path), ".tf"):
+		return fmt.Sprintf("the JSON escape %s: %s in a quoted HCL string, %s in a heredoc (jsonencode writes the character itself, so a policy written with it must replace the character, or become a heredoc)", e, doubled, e)
 	}
-	return "the escape " + e + " (so that the policy holds those characters, once the string around it is read)"
+	return fmt.Sprintf("the JSON escape %s: %s in a double-quoted YAML string, %s in a block, plain or single-quoted one", e, doubled, e)
 }
 
 // jsonEscape writes r as a JSON \u escape (a surrogate pair above U+FFFF).

@@ -434,10 +434,10 @@ func TestCharsetAdvice_EscapedForWhereThePolicyIs(t *testing.T) {
 	policy := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a–b/*"}]}`
 	file := only(lintWith(t, Config{}, policy), "policy-charset")
 	req := only(lintWith(t, Config{}, string(mustJSON(t, with(base(AssumeRole), "Policy", policy)))), "policy-charset")
-	if len(file) != 1 || !strings.Contains(file[0].Message, `write it as \u2013 `) {
+	if len(file) != 1 || !strings.HasSuffix(file[0].Message, `write it as \u2013`) {
 		t.Errorf("policy file: %v", file)
 	}
-	if len(req) != 1 || !strings.Contains(req[0].Message, `write it as \\u2013 `) {
+	if len(req) != 1 || !strings.Contains(req[0].Message, `write it as \\u2013 in the request file`) {
 		t.Errorf("request file: %v", req)
 	}
 }

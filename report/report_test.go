@@ -36,7 +36,7 @@ func lintText(t *testing.T, src string, opts Options, only ...string) string {
 func TestText_Snippet(t *testing.T) {
 	src := "{\n\t\"Sid\": \"é–x\",\n\t\"Statement\": {\"Effect\": \"Allow\"}\n}\n"
 	got := lintText(t, src, Options{Snippet: true}, "policy-charset")
-	want := `p.json:2:11: character U+2013 '–' is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or write it as \u2013 if the value must hold it [PL2002 policy-charset]
+	want := `p.json:2:11: character U+2013 '–' is outside what STS accepts in a policy (U+0020–U+00FF, tab, LF, CR): replace it, or, if the value must hold it, write it as \u2013 [PL2002 policy-charset]
    |
  2 |  "Sid": "é–x",
    |           ^
