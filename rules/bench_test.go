@@ -15,21 +15,32 @@ import (
 	"github.com/policylint/policylint/internal/ruleproto"
 )
 
-// corpusPolicies reads the managed and real policies of ../shared/corpus, or skips.
-func corpusPolicies(b *testing.B) [][]byte {
-	b.Helper()
+// corpusFiles reads the managed and real policies of ../shared/corpus: none when it is not
+// beside the project.
+func corpusFiles(tb testing.TB) [][]byte {
+	tb.Helper()
 	var out [][]byte
 	for _, dir := range []string{"../../shared/corpus/managed", "../../shared/corpus/real"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 		for _, f := range files {
 			src, err := os.ReadFile(f)
 			if err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
-			var buf bytes.Buffer
-			if json.Compact(&buf, src) == nil {
-				out = append(out, buf.Bytes())
-			}
+			out = append(out, src)
+		}
+	}
+	return out
+}
+
+// corpusPolicies is the corpus compacted, as policylint sends policies, or skips.
+func corpusPolicies(b *testing.B) [][]byte {
+	b.Helper()
+	var out [][]byte
+	for _, src := range corpusFiles(b) {
+		var buf bytes.Buffer
+		if json.Compact(&buf, src) == nil {
+			out = append(out, buf.Bytes())
 		}
 	}
 	if len(out) == 0 {

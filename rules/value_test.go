@@ -2,8 +2,6 @@ package rules
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -21,15 +19,8 @@ func TestPolicyValue_AgreesWithOPA(t *testing.T) {
 		"{\"bad\":\"\xff\xfe\",\"k\xc3\":1}",                // invalid UTF-8 becomes U+FFFD
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"${aws:username}"}}}]}`,
 	}
-	for _, dir := range []string{"../../shared/corpus/managed", "../../shared/corpus/real"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			inputs = append(inputs, string(b))
-		}
+	for _, b := range corpusFiles(t) {
+		inputs = append(inputs, string(b))
 	}
 	if len(inputs) < 100 {
 		t.Log("../shared/corpus is not beside the project: only the edge cases are compared")
