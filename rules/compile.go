@@ -66,9 +66,16 @@ func load(req *ruleproto.Load) *compiled {
 		if strings.HasSuffix(f.Name, testSuffix) && !req.Tests {
 			continue
 		}
-		mod, err := ast.ParseModuleWithOpts(f.Name, f.Source, parserOptions())
+		opts := parserOptions()
+		if req.RegoV0 {
+			opts.RegoVersion = ast.RegoV0
+		}
+		mod, err := ast.ParseModuleWithOpts(f.Name, f.Source, opts)
 		if err != nil {
 			errs = append(errs, problems(err, f.Name)...)
+			if !req.RegoV0 && looksV0(err) {
+				errs = append(errs, ruleproto.Problem{File: f.Name, Msg: "this looks like Rego v0, the syntax before OPA 1.0: pass --rego-version v0 (as conftest's), or update the rules with opa fmt --v0-v1"})
+			}
 			continue
 		}
 		if mod.Package.Path[1].Value.Compare(ast.String(reservedRoot)) == 0 {
@@ -435,4 +442,11 @@ func sortProblems(ps []ruleproto.Problem) {
 // oneLine folds a message onto one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// looksV0 reports whether a parse error is one Rego v1 gives a v0 module: a rule without if or
+// contains.
+func looksV0(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "`if` keyword is required") || strings.Contains(msg, "`contains` keyword is required")
 }

@@ -27,6 +27,7 @@ type customFlags struct {
 	all        *bool
 	timeout    *time.Duration
 	memory     *int
+	rego       *string
 }
 
 func addCustomFlags(fl *pflag.FlagSet) *customFlags {
@@ -37,6 +38,7 @@ func addCustomFlags(fl *pflag.FlagSet) *customFlags {
 		all:        fl.Bool("all-namespaces", false, "the rules of every package give findings, as conftest's --all-namespaces"),
 		timeout:    fl.Duration("rule-timeout", DefaultRuleTimeout, "the CPU time custom rules may take on one document before they are stopped and reported as rule-timeout"),
 		memory:     fl.Int("rule-memory", sandbox.DefaultMemory>>20, "the memory, in MiB, the custom rules' worker may use before it is stopped and reported as rule-error"),
+		rego:       fl.String("rego-version", "v1", "the Rego syntax of the custom rules: v1 (OPA 1.0's, with if and contains), or v0 for rules written before it (deny[msg] { ... }), as conftest's --rego-version"),
 	}
 }
 
@@ -119,6 +121,9 @@ func loadCustom(fsys *fsroot.FS, f *customFlags, dirs []string, tests bool, docu
 	if *f.memory < 64 {
 		return nil, fmt.Errorf("--rule-memory %d: want at least 64 (MiB)", *f.memory)
 	}
+	if *f.rego != "v0" && *f.rego != "v1" {
+		return nil, fmt.Errorf("--rego-version %q: want v0 or v1", *f.rego)
+	}
 	files, err := ruleFiles(fsys, dirs, tests)
 	if err != nil {
 		return nil, err
@@ -138,6 +143,7 @@ func loadCustom(fsys *fsroot.FS, f *customFlags, dirs []string, tests bool, docu
 	rs, err := sandbox.Start(sandbox.Options{
 		Load: ruleproto.Load{
 			Rules: files, Data: data, Namespaces: *f.namespaces, AllNamespaces: *f.all, Tests: tests, CPU: *f.timeout,
+			RegoV0: *f.rego == "v0",
 		},
 		Memory:  int64(*f.memory) << 20,
 		Workers: min(runtime.GOMAXPROCS(0), max(1, documents), 4),

@@ -93,3 +93,24 @@ func TestCustomRules_PrintGoesToStderr(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomRules_RegoV0: rules in the syntax before OPA 1.0 load with --rego-version v0, as
+// conftest's; without it the parse errors come with a hint, and exit 2.
+func TestCustomRules_RegoV0(t *testing.T) {
+	t.Chdir(writeFiles(t, map[string]string{
+		".git/HEAD":      "",
+		"rules/old.rego": "package main\n\ndeny[msg] {\n  s := input.Statement[_]\n  s.Action == \"*\"\n  msg := \"no wildcard actions\"\n}\n",
+		"p.json":         `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::a/*"}]}`,
+	}))
+	r := runWith(t, "", "lint", "--rego-version", "v0", "--rules", "rules", "p.json")
+	if r.code != exitFindings || !strings.Contains(r.stdout, "no wildcard actions [PL9000 custom/main/deny]") {
+		t.Errorf("--rego-version v0: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runWith(t, "", "lint", "--rules", "rules", "p.json")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "this looks like Rego v0") || !strings.Contains(r.stderr, "rules/old.rego:3:1: rego_parse_error") {
+		t.Errorf("v0 rules without the flag: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runWith(t, "", "lint", "--rego-version", "v2", "--rules", "rules", "p.json"); r.code != exitUsage || !strings.Contains(r.stderr, "want v0 or v1") {
+		t.Errorf("--rego-version v2: exit %d\n%s", r.code, r.stderr)
+	}
+}

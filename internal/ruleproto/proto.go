@@ -53,6 +53,9 @@ type Load struct {
 	Tests bool `json:"tests,omitempty"`
 	// Disabled are rule references (data.main.deny) not to evaluate.
 	Disabled []string `json:"disabled,omitempty"`
+	// RegoV0 parses the rule files as Rego v0, the syntax before OPA 1.0 (deny[msg] { ... }), as
+	// conftest's --rego-version v0 does; policylint's own library stays v1.
+	RegoV0 bool `json:"rego_v0,omitempty"`
 	// CPU is the CPU time one document's evaluation may take.
 	CPU time.Duration `json:"cpu"`
 }
