@@ -53,9 +53,22 @@ func (l *Linter) Estimates(path string, src []byte) (es []RequestEstimate, none 
 	for _, pr := range prs {
 		p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
 		e, none := p.estimate()
-		es = append(es, RequestEstimate{At: pr.at, Line: pr.line, Estimate: e, None: none})
+		re := RequestEstimate{At: pr.at, Line: pr.line, Estimate: e, None: none}
+		if n := p.plaintext(); n > maxPlaintext {
+			re.TooLong = fmt.Sprintf("the policy and its ARNs are %s characters, and STS rejects more than %s before it packs them (policy-length); the model has no data past that", thousands(n), thousands(maxPlaintext))
+		}
+		es = append(es, re)
 	}
 	return es, ""
+}
+
+// plaintext is the length STS limits to maxPlaintext: the policy's characters and the ARNs'.
+func (p *Pass) plaintext() int {
+	n := p.arnChars()
+	if p.Doc != nil {
+		n += utf8.RuneCount(p.Doc.Src)
+	}
+	return n
 }
 
 // RequestEstimate is the packed size estimate of one request of a file.
@@ -68,6 +81,8 @@ type RequestEstimate struct {
 	pack.Estimate
 	// None says why STS reports no PackedPolicySize for the request; the estimate is zero then.
 	None string
+	// TooLong says that the request is over the plaintext limit, which STS checks first.
+	TooLong string
 }
 
 // estimate is Estimate of the pass's request.
@@ -83,7 +98,7 @@ func (p *Pass) estimate() (pack.Estimate, string) {
 // as an error above 100% (STS accepts 100). A request over the plaintext limit is left to
 // policy-length: it fails anyway, and the model has no data past 2,048 characters.
 func checkPackedSize(p *Pass) {
-	if p.Doc != nil && utf8.RuneCount(p.Doc.Src)+p.arnChars() > maxPlaintext {
+	if p.plaintext() > maxPlaintext {
 		return
 	}
 	r := p.packRequest()

@@ -131,6 +131,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		line int
 		e    pack.Estimate
 		none string // why STS reports no PackedPolicySize, or ""
+		long string // why STS rejects the request before it packs it, or ""
 	}
 	var out []estimate
 	for _, in := range files {
@@ -149,7 +150,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if e.None != "" {
 				e.Model = modelVersion(model)
 			}
-			out = append(out, estimate{displayName(file), e.At, e.Line, e.Estimate, e.None})
+			out = append(out, estimate{displayName(file), e.At, e.Line, e.Estimate, e.None, e.TooLong})
 		}
 	}
 	for _, err := range errs {
@@ -179,8 +180,11 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			High     float64 `json:"high"`
 			Model    string  `json:"model"`
 			Message  string  `json:"message,omitempty"`
-			Parts    []part  `json:"parts"`
-			Cut      *cut    `json:"cut,omitempty"`
+			// TooLong says that STS rejects the request before it packs it: over the
+			// plaintext limit.
+			TooLong string `json:"too_long,omitempty"`
+			Parts   []part `json:"parts"`
+			Cut     *cut   `json:"cut,omitempty"`
 			// MinifiedPercent equals Percent since pack-model/2 (STS does not pack
 			// whitespace); it stays for readers of layout version 1.
 			MinifiedPercent float64 `json:"minified_percent"`
@@ -191,7 +195,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}{Version: 1, Requests: []request{}}
 		for _, o := range out {
 			r := request{Path: o.path, At: o.at, Line: o.line, Reported: o.none == "", Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
-				Message: o.e.Message, Parts: []part{}, MinifiedPercent: o.e.Percent}
+				Message: o.e.Message, TooLong: o.long, Parts: []part{}, MinifiedPercent: o.e.Percent}
 			for _, p := range o.e.Parts {
 				r.Parts = append(r.Parts, part{p.Kind, p.Name, round1(p.Percent)})
 			}
@@ -218,7 +222,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if o.line > 0 {
 			name += fmt.Sprintf(":%d", o.line) // the request's line in a file of several
 		}
-		writeBreakdown(stdout, name, o.e, o.none)
+		writeBreakdown(stdout, name, o.e, o.none, o.long)
 	}
 	return code
 }
@@ -233,7 +237,7 @@ func modelVersion(m *pack.Model) string {
 }
 
 // writeBreakdown writes one estimate for a reader, or none, why STS reports no PackedPolicySize.
-func writeBreakdown(w io.Writer, path string, e pack.Estimate, none string) {
+func writeBreakdown(w io.Writer, path string, e pack.Estimate, none, long string) {
 	switch {
 	case none != "":
 		fmt.Fprintf(w, "%s: no packed size: %s\n", path, none)
@@ -243,9 +247,12 @@ func writeBreakdown(w io.Writer, path string, e pack.Estimate, none string) {
 		return
 	}
 	verdict := "STS accepts up to 100%"
-	if e.Message != "" {
+	switch {
+	case long != "":
+		verdict = "but " + long
+	case e.Message != "":
 		verdict = fmt.Sprintf("STS would reject it: %q", e.Message)
-	} else if e.High > 100 {
+	case e.High > 100:
 		verdict = "the band reaches past 100%: it may be rejected"
 	}
 	fmt.Fprintf(w, "%s: about %g%% of the packed budget (band %g–%g%%, model %s); %s\n", path, e.Percent, e.Low, e.High, e.Model, verdict)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -321,5 +322,23 @@ func TestPack_EveryRequestOfAFile(t *testing.T) {
 	r = runWith(t, "", "lint", "--format", "markdown", ".github/workflows/deploy.yml")
 	if !strings.Contains(r.stdout, "workflows/deploy\\.yml:8 |") || !strings.Contains(r.stdout, "workflows/deploy\\.yml:14 |") {
 		t.Errorf("the Markdown summary has no row for each step:\n%s", r.stdout)
+	}
+}
+
+// TestPack_OverThePlaintextLimit: a policy STS rejects for its length before packing it says so,
+// instead of "STS accepts up to 100%", in text and JSON.
+func TestPack_OverThePlaintextLimit(t *testing.T) {
+	var statements []string
+	for i := range 40 {
+		statements = append(statements, fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/%d/*"}`, i, i))
+	}
+	t.Chdir(writeFiles(t, map[string]string{".git/HEAD": "", "p.json": `{"Version":"2012-10-17","Statement":[` + strings.Join(statements, ",") + `]}`}))
+	r := runWith(t, "", "pack", "p.json")
+	if !strings.Contains(r.stdout, "STS rejects more than 2,048 before it packs them (policy-length)") || strings.Contains(r.stdout, "STS accepts up to 100%") {
+		t.Errorf("pack of a 3,000-character policy:\n%s", r.stdout)
+	}
+	r = runWith(t, "", "pack", "--format", "json", "p.json")
+	if !strings.Contains(r.stdout, `"too_long": "the policy and its ARNs are`) {
+		t.Errorf("pack --format json:\n%s", r.stdout)
 	}
 }
