@@ -360,7 +360,11 @@ func (l *Linter) addFindings(res *Result, host *jsonpos.Document, fs []source.Fi
 		if !slices.Contains(l.rules, r) {
 			continue
 		}
-		res.Diagnostics = append(res.Diagnostics, Diagnostic{Code: r.Code, Rule: r.Slug, Severity: r.Severity,
+		sev := r.Severity
+		if f.Warning {
+			sev = min(sev, Warning)
+		}
+		res.Diagnostics = append(res.Diagnostics, Diagnostic{Code: r.Code, Rule: r.Slug, Severity: sev,
 			Message: cutMessage(redact(f.Message)), In: f.At, Range: host.Range(f.Start, f.End)})
 	}
 }

@@ -117,6 +117,9 @@ type Finding struct {
 	Message    string
 	// At is where the document it is about is in the file, as Doc.At.
 	At string
+	// Warning makes an error rule's finding a warning: what a value the file does not fix may
+	// hold, not what it holds.
+	Warning bool
 }
 
 // Mapper maps byte offsets of a derived text to offsets of the text it came from.

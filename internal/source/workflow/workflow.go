@@ -328,6 +328,7 @@ func (s *step) read() {
 		role = b.Text(role.Start, role.End)
 	}
 	add("RoleArn", keyOf("role-to-assume"), source.String(role))
+	s.branchInSessionName()
 	name, ok := s.input("role-session-name")
 	if !ok {
 		name = source.At(defaultSessionName, u.Start, u.End)
@@ -693,4 +694,26 @@ func (s *step) policy() (source.Text, bool) {
 		s.assumed[i].Counts = source.CountsPolicy
 	}
 	return t, t.S != ""
+}
+
+// branchContexts are the expressions whose values are branch or tag names.
+var branchContexts = []string{"github.ref_name", "github.head_ref", "github.base_ref", "github.ref",
+	"github.event.pull_request.head.ref", "github.event.pull_request.base.ref"}
+
+// branchInSessionName warns of a branch or tag name in role-session-name: the action passes the
+// name as it is (src/index.ts), branch names often hold a slash (feature/x, every Dependabot
+// branch), and STS accepts none in RoleSessionName. The stand-in the expression is checked with
+// has none, so the parameter check cannot see it.
+func (s *step) branchInSessionName() {
+	raw, ok := s.raw("role-session-name")
+	if !ok {
+		return
+	}
+	for _, e := range expressions(raw.S) {
+		if ref := strings.ToLower(e.text); contains(branchContexts, ref) {
+			start, end := raw.Source(e.start), raw.Source(e.end)
+			s.r.out.Findings = append(s.r.out.Findings, source.Finding{Rule: "param-pattern", Start: start, End: end, At: s.at, Warning: true,
+				Message: fmt.Sprintf("RoleSessionName holds ${{ %s }}, a branch or tag name, and such names often hold a slash (feature/x, dependabot/...), which STS rejects in RoleSessionName (letters, digits and _+=,.@- only): use ${{ github.run_id }}, or a name with the slashes replaced in an earlier step", ref)})
+		}
+	}
 }
