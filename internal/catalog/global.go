@@ -81,6 +81,9 @@ var globalKeys = []Key{
 	{Name: "aws:SourceOrgPaths", Type: String, Valued: Multi},
 	{Name: "aws:UserAgent", Type: String},
 	{Name: "aws:IsMcpServiceAction", Type: Bool},
+	// Not on the page, but AWS's own managed policy AWSSSOServiceRolePolicy conditions on it
+	// (StringEquals with ${aws:PrincipalAccount}): a key IAM evaluates, so no finding.
+	{Name: "aws:PrincipalOrgMasterAccountId", Type: String},
 	// Keys of an identity provider that the service reference types differently from the IAM
 	// User Guide: cognito-identity.amazonaws.com:amr is multivalued, and the Guide's examples
 	// compare it with ForAnyValue:StringLike (IAM User Guide, Available keys for OIDC federation),
