@@ -217,7 +217,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	conf, err := loadConfig(fsys, *configFile, fl, &cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "policylint: %v\n", err)
+		for _, line := range strings.Split(err.Error(), "\n") { // a configuration's errors, one a line
+			fmt.Fprintf(stderr, "policylint: %s\n", line)
+		}
 		return exitUsage
 	}
 	if fl.NArg() == 0 {

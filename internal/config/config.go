@@ -174,13 +174,33 @@ func Parse(path string, src []byte) (*File, error) {
 		}
 		return p.unknown(key, []string{"rules", "ignore", "packed", "rules-dirs", "operation", "workflows"})
 	}); err != nil {
-		return nil, err
+		p.errs = append(p.errs, err)
 	}
-	return f, nil
+	switch len(p.errs) {
+	case 0:
+		return f, nil
+	case 1:
+		return nil, p.errs[0]
+	}
+	return nil, p.errs
 }
 
 type parser struct {
 	path string
+	// errs are the errors of the keys read so far: each key's first, so that one run shows
+	// what is wrong in the whole file.
+	errs Errors
+}
+
+// Errors are the errors of a configuration file, in file order.
+type Errors []error
+
+func (e Errors) Error() string {
+	lines := make([]string, len(e))
+	for i, err := range e {
+		lines[i] = err.Error()
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {
@@ -196,11 +216,12 @@ func (p *parser) mapping(n *yaml.Node, what string, fn func(key, val *yaml.Node)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i]
 		if seen[key.Value] {
-			return p.errorf(key, "%q is given twice", key.Value)
+			p.errs = append(p.errs, p.errorf(key, "%q is given twice", key.Value))
+			continue
 		}
 		seen[key.Value] = true
 		if err := fn(key, n.Content[i+1]); err != nil {
-			return err
+			p.errs = append(p.errs, err) // and on to the next key
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -94,5 +96,26 @@ func TestParse_WorkflowLengths(t *testing.T) {
 	_, err = Parse("c.yaml", []byte("workflows:\n  lengths:\n    github.head_ref: long\n"))
 	if err == nil || err.Error() != `c.yaml:3:22: workflows.lengths.github.head_ref must be a number of characters from 0 to 2048; got "long"` {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestParse_EveryKeysError: a file with several mistakes reports each key's, in file order, so
+// that one run shows them all.
+func TestParse_EveryKeysError(t *testing.T) {
+	src := "rules:\n  no-allow: {severity: fatal}\n  no-allow: {enabled: false}\npackd: {warn: 85}\npacked: {warn: -5}\n"
+	_, err := Parse(".policylint.yaml", []byte(src))
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 4 {
+		t.Fatalf("got %v, want 4 errors", err)
+	}
+	for i, want := range []string{":2:24: severity must be", `:3:3: "no-allow" is given twice`, `:4:1: unknown key "packd"`, ":5:16: packed.warn must be"} {
+		if !strings.Contains(errs[i].Error(), want) {
+			t.Errorf("error %d: %v, want %q", i, errs[i], want)
+		}
+	}
+	// One mistake is one *Error, as before.
+	var one *Error
+	if _, err := Parse(".policylint.yaml", []byte("packd: 1\n")); !errors.As(err, &one) || one.Line != 1 {
+		t.Errorf("one mistake: %v", err)
 	}
 }
