@@ -3,6 +3,7 @@ package jsonpos
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -249,6 +250,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		src = src[:len(src):len(src)] // no spare capacity: a slice past the end panics, not reads on
 		d, err := Parse(src, Options{})
 		if d == nil {
 			t.Fatal("nil document")
@@ -394,6 +396,28 @@ func TestLookupDeepest(t *testing.T) {
 		}
 		if lv, ok := d.Lookup(ptr); ok != want.exact || ok && lv != v {
 			t.Errorf("Lookup(%q) = %v, %v; want the exact value only", ptr, lv, ok)
+		}
+	}
+}
+
+// TestParse_ErrorsStayInTheInput: an error at the end of the input ("1000000.", "-", "1e+")
+// quotes and places only the input's bytes; the input is given with no spare capacity, so that
+// a slice past its end panics instead of reading what lies beyond (a fuzzed plan found it: the
+// CLI quoted a byte past the file).
+func TestParse_ErrorsStayInTheInput(t *testing.T) {
+	for _, s := range []string{"1000000.", "-", "1e", "1e+", "-0.", "[1.", `{"a":1.`, "0.e1", `"\`, `"\u12`, "tru", "[", `{"a"`} {
+		src := []byte(s)[:len(s):len(s)]
+		_, err := Parse(src, Options{})
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("%q: %v, want a syntax error", s, err)
+			continue
+		}
+		if se.Start < 0 || se.End > len(s) || se.Start > se.End {
+			t.Errorf("%q: error at [%d, %d), outside the input of %d bytes: %v", s, se.Start, se.End, len(s), se)
+		}
+		if strings.ContainsRune(se.Msg, 0) || strings.Contains(se.Msg, `\x00`) {
+			t.Errorf("%q: %q quotes a byte past the input", s, se.Msg)
 		}
 	}
 }

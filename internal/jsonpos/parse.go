@@ -168,7 +168,9 @@ func (p *parser) literal(word string, v *Value) (*Value, error) {
 func (p *parser) number() (*Value, error) {
 	start := p.i
 	bad := func() (*Value, error) {
-		return nil, p.errorf(start, max(p.i+1, p.tokenEndFrom(start)), "invalid number %q", p.src[start:max(p.i+1, p.tokenEndFrom(start))])
+		// The offending byte is p.i's, or none when the number ends the input ("1.").
+		end := min(max(p.i+1, p.tokenEndFrom(start)), len(p.src))
+		return nil, p.errorf(start, end, "invalid number %q", p.src[start:end])
 	}
 	if p.src[p.i] == '-' {
 		p.i++
