@@ -1210,7 +1210,8 @@ jobs:
 		Title: "ForAllValues: or ForAnyValue: on a single-valued condition key",
 		Rationale: "Set operators are for multivalued keys. On a single-valued key, tag keys such as aws:RequestTag/team and " +
 			"aws:PrincipalTag/team included, ForAllValues also matches when the key is absent, which can allow more than " +
-			"intended (a security warning in Access Analyzer); ForAnyValue adds nothing (advice). Whether a key is " +
+			"intended (a security warning in Access Analyzer, and a warning here); ForAnyValue adds nothing (advice, and " +
+			"info here). Whether a key is " +
 			"single-valued comes from the IAM User Guide for global keys and from the service reference for the others.",
 		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:PrincipalTag/team": ["data", "ml"]}}}`),
 		Good: goodPolicy, Source: srcMultiValued,
@@ -1234,7 +1235,10 @@ jobs:
 			"to objects, arn:aws:s3:::BUCKET/KEY), or, when it has none, only to \"Resource\": \"*\". When none of the " +
 			"statement's resources can be of those types, the statement grants (or denies) nothing for the action: " +
 			"s3:GetObject on arn:aws:s3:::tenant-a is the classic case, which needs arn:aws:s3:::tenant-a/*. Wildcard " +
-			"actions are reported only when none of the actions they match applies.",
+			"actions are reported only when none of the actions they match applies. An action the reference gives no " +
+			"resource type is reported as info, not a warning: that column is the only evidence, and AWS's own managed " +
+			"policies often scope such actions to ARNs. Resources AWS owns that the reference's formats do not describe " +
+			"(SSM's public documents and parameters, CloudFormation's transforms) are not judged.",
 		Bad:  statementPolicy(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::tenant-a"}`),
 		Good: goodPolicy, Source: srcServiceReference,
 	},
