@@ -146,9 +146,9 @@ func detach(r *resolved) *resolved {
 // from the cache is charged the steps resolving it took, and gets nil when its budget is short
 // of them, exactly as resolving it again would (a name that took no steps, such as s3:GetObject,
 // is judged on any budget): a file's findings never depend on which files were linted before
-// it. A cached value is copied out of its pass's slab. Values longer than maxCachedAction (no IAM action is near it) are not
-// kept, and the whole cache holds at most maxActionCacheBytes, so that a hostile tree of
-// distinct names costs no more memory than its passes.
+// it. A cached value is copied out of its pass's slab. Values longer than maxCachedAction (no
+// IAM action is near it) are not kept, and the whole cache holds at most maxActionCacheBytes, so
+// that a hostile tree of distinct names costs no more memory than its passes.
 var (
 	actionCache      sync.Map // exactKey → cachedAction
 	actionCacheBytes atomic.Int64

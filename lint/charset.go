@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -70,12 +69,12 @@ func (p *Pass) policyEscape(r rune) string {
 	switch {
 	case p.host == nil:
 		return e
-	case p.req.src == nil:
-		return doubled + " in the request file"
-	case strings.EqualFold(filepath.Ext(p.path), ".tf"):
+	case p.syntax == syntaxHCL:
 		return fmt.Sprintf("the JSON escape %s: %s in a quoted HCL string, %s in a heredoc (jsonencode writes the character itself, so a policy written with it must replace the character, or become a heredoc)", e, doubled, e)
+	case p.syntax == syntaxYAML:
+		return fmt.Sprintf("the JSON escape %s: %s in a double-quoted YAML string, %s in a block, plain or single-quoted one", e, doubled, e)
 	}
-	return fmt.Sprintf("the JSON escape %s: %s in a double-quoted YAML string, %s in a block, plain or single-quoted one", e, doubled, e)
+	return doubled + " in the request file" // a JSON request file's Policy string
 }
 
 // jsonEscape writes r as a JSON \u escape (a surrogate pair above U+FFFF).

@@ -283,9 +283,11 @@ type prepared struct {
 	reqIn     string // where the request is in the user's file, for a request a source found
 	req       *request
 	// at and line are where the source document is in the user's file ("" and 0 for a JSON
-	// file that is one policy or request), for the estimates of each request.
-	at   string
-	line int
+	// file that is one policy or request), for the estimates of each request; syntax is what
+	// that file is written in (fileRead.syntax).
+	at     string
+	line   int
+	syntax string
 }
 
 // prepareDoc reads a parsed document as a request: for a request document, its parameters, its
@@ -296,7 +298,7 @@ func (l *Linter) prepareDoc(a *assembly, path string, doc *jsonpos.Document, err
 	if !isRequest {
 		pr := prepared{a: a, policy: doc, policyErr: syntaxError(err), req: l.flagRequest()}
 		if d != nil {
-			pr.in, pr.at = d.At, d.At
+			pr.in = d.At
 		}
 		return pr
 	}
@@ -327,7 +329,6 @@ func (l *Linter) prepareDoc(a *assembly, path string, doc *jsonpos.Document, err
 		pr.in = "/Policy"
 	}
 	if d != nil {
-		pr.at = d.At
 		pr.reqIn = d.At
 		if req.policyText != nil {
 			pr.in = d.At + "/Policy"
@@ -356,7 +357,7 @@ func syntaxError(err error) *jsonpos.SyntaxError {
 // run checks a policy document (nil when the request has none) and its request.
 func (l *Linter) run(pr prepared) {
 	doc, req := pr.policy, pr.req
-	p := &Pass{Doc: doc, SyntaxError: pr.policyErr, req: req, cfg: &l.cfg, in: pr.in, reqIn: pr.reqIn, path: pr.a.byDoc[pr.a.order[0]].Path}
+	p := &Pass{Doc: doc, SyntaxError: pr.policyErr, req: req, cfg: &l.cfg, in: pr.in, reqIn: pr.reqIn, path: pr.a.byDoc[pr.a.order[0]].Path, syntax: pr.syntax}
 	if e, ok := pr.a.embeds[doc]; ok {
 		p.host = &e
 	}
@@ -372,8 +373,8 @@ func (l *Linter) run(pr prepared) {
 	p.release()
 	res := pr.a.byDoc[pr.a.order[0]]
 	if l.cfg.Estimates && pr.policyErr == nil && (pr.req.doc == nil || pr.req.doc.Root != nil) {
-		if e, none := p.estimate(); none == "" {
-			res.Estimates = append(res.Estimates, RequestEstimate{At: pr.at, Line: pr.line, Estimate: e})
+		if e := p.requestEstimate(pr); e.None == "" {
+			res.Estimates = append(res.Estimates, e)
 		}
 	}
 	res.Prints = p.prints
@@ -403,6 +404,7 @@ type Pass struct {
 	diags   []pending
 	grammar *[]problem // the grammar check, done once
 	path    string     // the file as the user named it, for the custom rules' context
+	syntax  string     // what the user's file is written in, for a policy embedded in YAML or HCL
 	host    *embedding // the request file holding Doc, for an embedded policy
 	match   *matcher   // wildcard matching, with one budget for the document
 	prints  []string   // what custom rules' print() wrote

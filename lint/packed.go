@@ -52,14 +52,20 @@ func (l *Linter) Estimates(path string, src []byte) (es []RequestEstimate, none 
 	}
 	for _, pr := range prs {
 		p := &Pass{Doc: pr.policy, req: pr.req, cfg: &l.cfg}
-		e, none := p.estimate()
-		re := RequestEstimate{At: pr.at, Line: pr.line, Estimate: e, None: none}
-		if n := p.plaintext(); n > maxPlaintext {
-			re.TooLong = fmt.Sprintf("the policy and its ARNs are %s characters, and STS rejects more than %s before it packs them (policy-length); the model has no data past that", thousands(n), thousands(maxPlaintext))
-		}
-		es = append(es, re)
+		es = append(es, p.requestEstimate(pr))
 	}
 	return es, ""
+}
+
+// requestEstimate is the estimate of the pass's request, placed as pr is in its file, for
+// Estimates and for the estimates lint keeps for Markdown (Config.Estimates).
+func (p *Pass) requestEstimate(pr prepared) RequestEstimate {
+	e, none := p.estimate()
+	re := RequestEstimate{At: pr.at, Line: pr.line, Estimate: e, None: none}
+	if n := p.plaintext(); n > maxPlaintext {
+		re.TooLong = fmt.Sprintf("the policy and its ARNs are %s characters, and STS rejects more than %s before it packs them (policy-length); the model has no data past that", thousands(n), thousands(maxPlaintext))
+	}
+	return re
 }
 
 // plaintext is the length STS limits to maxPlaintext: the policy's characters and the ARNs'.

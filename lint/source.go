@@ -76,7 +76,7 @@ func (l *Linter) read(path string, src []byte, named bool) ([]*Result, string) {
 	case r.json != nil:
 		return l.lintJSON(path, r.json, r.jsonErr), ""
 	}
-	return l.lintSource(path, r.host, r.file), ""
+	return l.lintSource(path, r), ""
 }
 
 // fileRead is a file as its source reader sees it: a JSON policy or request (json), the
@@ -87,20 +87,31 @@ type fileRead struct {
 	host    *jsonpos.Document
 	file    source.File
 	skipped string
+	// syntax is what the user's file is written in, when not JSON: policies in it are strings of
+	// that syntax, whose escapes the advice on characters must follow.
+	syntax string
 }
+
+// The syntaxes of fileRead.syntax. A plan is JSON, but its policies were written in Terraform.
+const (
+	syntaxYAML = "yaml"
+	syntaxHCL  = "hcl"
+)
 
 // sources reads a file by its kind, told by its name and content.
 func (l *Linter) sources(path string, src []byte, named bool) fileRead {
 	switch ext := strings.ToLower(filepath.Ext(path)); {
 	case ext == ".yaml" || ext == ".yml":
-		return l.readYAML(path, src, named)
+		r := l.readYAML(path, src, named)
+		r.syntax = syntaxYAML
+		return r
 	case ext == ".tf":
 		f, err := terraform.Read(src, path)
 		if err != nil {
 			se := err.(*terraform.SyntaxError)
 			f = source.File{Findings: []source.Finding{{Rule: "hcl-syntax", Start: se.Start, End: se.End, Message: "the file is not valid HCL: " + se.Msg}}}
 		}
-		return fileRead{host: jsonpos.Text(src), file: f}
+		return fileRead{host: jsonpos.Text(src), file: f, syntax: syntaxHCL}
 	}
 	doc, err := jsonpos.Parse(src, jsonpos.Options{MaxBytes: MaxInputBytes})
 	kind, why := jsonKind(doc, err, named)
@@ -108,7 +119,7 @@ func (l *Linter) sources(path string, src []byte, named bool) fileRead {
 	case kindNone:
 		return fileRead{skipped: why}
 	case KindPlan:
-		return fileRead{host: doc, file: terraform.ReadPlan(doc)}
+		return fileRead{host: doc, file: terraform.ReadPlan(doc), syntax: syntaxHCL}
 	}
 	return fileRead{json: doc, jsonErr: err}
 }
@@ -127,14 +138,19 @@ func (l *Linter) prepareFile(path string, src []byte) []prepared {
 	a.file(r.host, path)
 	out := make([]prepared, 0, len(r.file.Docs))
 	for i := range r.file.Docs {
-		d := &r.file.Docs[i]
-		doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
-		a.embed(doc, r.host, d.Map)
-		pr := l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d)
-		pr.line = r.host.Pos(d.Map.Source(0)).Line
-		out = append(out, pr)
+		out = append(out, l.prepareSource(a, path, r, &r.file.Docs[i]))
 	}
 	return out
+}
+
+// prepareSource prepares a document a source reader found in a file of another kind: parsed,
+// embedded in the user's file, and placed in it (at, line, and the syntax it is written in).
+func (l *Linter) prepareSource(a *assembly, path string, r fileRead, d *source.Doc) prepared {
+	doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
+	a.embed(doc, r.host, d.Map)
+	pr := l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d)
+	pr.at, pr.line, pr.syntax = d.At, r.host.Pos(d.Map.Source(0)).Line, r.syntax
+	return pr
 }
 
 // unknown is the result for a named file of no kind policylint reads.
@@ -281,7 +297,8 @@ func workflowPath(path string) bool {
 // lintSource lints the documents a source reader found in a file, each rendered as JSON and
 // embedded in the file through its map, and gives their findings, and the reader's own, to the
 // file's result.
-func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) []*Result {
+func (l *Linter) lintSource(path string, r fileRead) []*Result {
+	host, f := r.host, r.file
 	res := &Result{Path: path, Doc: host}
 	for _, s := range secretSpans(host.Src) {
 		res.Secrets = append(res.Secrets, host.Range(s[0], s[1]))
@@ -289,16 +306,12 @@ func (l *Linter) lintSource(path string, host *jsonpos.Document, f source.File) 
 	out := []*Result{res}
 	for i := range f.Docs {
 		d := &f.Docs[i]
-		doc, err := jsonpos.Parse(d.JSON, jsonpos.Options{MaxBytes: MaxInputBytes})
 		// The file's own secrets are found once above, not once per document: a workflow
 		// may have thousands of steps.
 		a := newAssembly()
 		a.order = append(a.order, host)
 		a.byDoc[host] = &Result{Path: path, Doc: host}
-		a.embed(doc, host, d.Map)
-		pr := l.prepareDoc(a, path, doc, err, d.Kind == source.Request, d)
-		pr.line = host.Pos(d.Map.Source(0)).Line
-		rs := l.lintPrepared(pr)
+		rs := l.lintPrepared(l.prepareSource(a, path, r, d))
 		res.Estimates = append(res.Estimates, rs[0].Estimates...)
 		for _, diag := range rs[0].Diagnostics {
 			if annotate(&diag, d) {

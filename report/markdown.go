@@ -92,7 +92,10 @@ func (m markdownWriter) Write(w io.Writer, results []*lint.Result) error {
 					continue
 				}
 				verdict := "accepted"
-				if e.Percent > 100 {
+				switch {
+				case e.TooLong != "":
+					verdict = "**rejected** (over 2,048 characters, before packing)"
+				case e.Percent > 100:
 					verdict = "**rejected** (PackedPolicyTooLarge)"
 				}
 				where := m.path(r)

@@ -18,6 +18,7 @@ func TestMarkdown_Golden(t *testing.T) {
 			{Estimate: pack.Estimate{Percent: 104, Low: 90, High: 118, Model: "pack-model/1"}},
 			{Line: 12, Estimate: pack.Estimate{Percent: 40, Low: 35, High: 45, Model: "pack-model/1"}}, // a second request of the file
 			{Line: 20, None: "STS returns no PackedPolicySize without a policy, policy ARNs or tags"},  // no row
+			{Line: 30, TooLong: "over the plaintext limit", Estimate: pack.Estimate{Percent: 150, Low: 120, High: 180, Model: "pack-model/1"}},
 		}
 	}}
 	got := writeWith(t, "markdown", opts, lintFiles(t, goldenInputs))

@@ -127,11 +127,7 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	type estimate struct {
 		path string
-		at   string // where the request is in the file, for a file of several
-		line int
-		e    pack.Estimate
-		none string // why STS reports no PackedPolicySize, or ""
-		long string // why STS rejects the request before it packs it, or ""
+		lint.RequestEstimate
 	}
 	var out []estimate
 	for _, in := range files {
@@ -143,14 +139,13 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		es, none := linter.Estimates(displayName(file), src)
 		if none != "" {
-			out = append(out, estimate{path: displayName(file), e: pack.Estimate{Model: modelVersion(model)}, none: none})
-			continue
+			es = []lint.RequestEstimate{{None: none}}
 		}
 		for _, e := range es {
 			if e.None != "" {
 				e.Model = modelVersion(model)
 			}
-			out = append(out, estimate{displayName(file), e.At, e.Line, e.Estimate, e.None, e.TooLong})
+			out = append(out, estimate{displayName(file), e})
 		}
 	}
 	for _, err := range errs {
@@ -194,12 +189,12 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Requests []request `json:"requests"`
 		}{Version: 1, Requests: []request{}}
 		for _, o := range out {
-			r := request{Path: o.path, At: o.at, Line: o.line, Reported: o.none == "", Percent: o.e.Percent, Low: o.e.Low, High: o.e.High, Model: o.e.Model,
-				Message: o.e.Message, TooLong: o.long, Parts: []part{}, MinifiedPercent: o.e.Percent}
-			for _, p := range o.e.Parts {
+			r := request{Path: o.path, At: o.At, Line: o.Line, Reported: o.None == "", Percent: o.Percent, Low: o.Low, High: o.High, Model: o.Model,
+				Message: o.Message, TooLong: o.TooLong, Parts: []part{}, MinifiedPercent: o.Percent}
+			for _, p := range o.Parts {
 				r.Parts = append(r.Parts, part{p.Kind, p.Name, round1(p.Percent)})
 			}
-			if c := o.e.Cut; c != nil {
+			if c := o.Cut; c != nil {
 				r.Cut = &cut{Parts: []part{}, Percent: c.Percent, Fits: c.Fits}
 				for _, p := range c.Parts {
 					r.Cut.Parts = append(r.Cut.Parts, part{p.Kind, p.Name, round1(p.Percent)})
@@ -219,10 +214,10 @@ func runPack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 		}
 		name := o.path
-		if o.line > 0 {
-			name += fmt.Sprintf(":%d", o.line) // the request's line in a file of several
+		if o.Line > 0 {
+			name += fmt.Sprintf(":%d", o.Line) // the request's line in a file of several
 		}
-		writeBreakdown(stdout, name, o.e, o.none, o.long)
+		writeBreakdown(stdout, name, o.RequestEstimate)
 	}
 	return code
 }
@@ -237,10 +232,10 @@ func modelVersion(m *pack.Model) string {
 }
 
 // writeBreakdown writes one estimate for a reader, or none, why STS reports no PackedPolicySize.
-func writeBreakdown(w io.Writer, path string, e pack.Estimate, none, long string) {
+func writeBreakdown(w io.Writer, path string, e lint.RequestEstimate) {
 	switch {
-	case none != "":
-		fmt.Fprintf(w, "%s: no packed size: %s\n", path, none)
+	case e.None != "":
+		fmt.Fprintf(w, "%s: no packed size: %s\n", path, e.None)
 		return
 	case len(e.Parts) == 0:
 		fmt.Fprintf(w, "%s: 0%% of the packed budget: GetFederationToken reports 0 without a policy, policy ARNs or tags\n", path)
@@ -248,8 +243,8 @@ func writeBreakdown(w io.Writer, path string, e pack.Estimate, none, long string
 	}
 	verdict := "STS accepts up to 100%"
 	switch {
-	case long != "":
-		verdict = "but " + long
+	case e.TooLong != "":
+		verdict = "but " + e.TooLong
 	case e.Message != "":
 		verdict = fmt.Sprintf("STS would reject it: %q", e.Message)
 	case e.High > 100:
@@ -268,7 +263,7 @@ func writeBreakdown(w io.Writer, path string, e pack.Estimate, none, long string
 	for i, p := range e.Parts {
 		fmt.Fprintf(w, "  %s%s  %6.1f%%\n", names[i], strings.Repeat(" ", width-utf8.RuneCountInString(names[i])), p.Percent)
 	}
-	if advice := lint.CutAdvice(e); advice != "" {
+	if advice := lint.CutAdvice(e.Estimate); advice != "" {
 		fmt.Fprintf(w, "  to fit: %s\n", advice)
 	}
 }
